@@ -1,0 +1,195 @@
+//! The local catalog: a SQLite cache of each entity's manifest.
+//!
+//! The catalog lets the gallery open at once and offline, and stands in for
+//! the shared manifest when the server cannot store or return it. It lives in
+//! one file in the app data dir, in WAL mode.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{Connection, params};
+
+use crate::error::LibraryError;
+use crate::manifest::{Manifest, ManifestEntry};
+
+/// The schema version this build creates; stored in `PRAGMA user_version`.
+const SCHEMA_VERSION: i64 = 1;
+
+/// The entity an operation is about, within one environment.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CatalogScope {
+    /// The environment and tenant, as a stable key (see `Library::sign_in`).
+    pub environment: String,
+    /// The entity type, as the API spells it.
+    pub entity_type: String,
+    /// The entity id.
+    pub entity_id: String,
+}
+
+/// A handle to the catalog database.
+pub struct Catalog {
+    connection: Mutex<Connection>,
+}
+
+impl Catalog {
+    /// Opens or creates the catalog at `path`, creating its tables.
+    pub fn open(path: &Path) -> Result<Self, LibraryError> {
+        let connection = Connection::open(path).map_err(LibraryError::catalog("opening"))?;
+        connection
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(LibraryError::catalog("enabling WAL"))?;
+        connection
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(LibraryError::catalog("setting the busy timeout"))?;
+        migrate(&connection)?;
+        Ok(Catalog { connection: Mutex::new(connection) })
+    }
+
+    /// Merges `manifest` into the cached entries of `scope`, so no cached entry is lost.
+    pub fn merge_manifest(
+        &self,
+        scope: &CatalogScope,
+        manifest: &Manifest,
+    ) -> Result<(), LibraryError> {
+        let mut cached = self.manifest(scope)?;
+        cached.merge(manifest);
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction().map_err(LibraryError::catalog("starting a transaction"))?;
+        for (key, entry) in &cached.entries {
+            upsert_entry(&transaction, scope, key, entry)?;
+        }
+        transaction.commit().map_err(LibraryError::catalog("committing the manifest"))
+    }
+
+    /// Merges one entry into the cached entries of `scope`.
+    pub fn merge_entry(
+        &self,
+        scope: &CatalogScope,
+        entry: &ManifestEntry,
+    ) -> Result<(), LibraryError> {
+        let mut single = Manifest::new();
+        single.merge_entry(entry.clone());
+        self.merge_manifest(scope, &single)
+    }
+
+    /// Returns the cached manifest of `scope`; empty when nothing is cached.
+    pub fn manifest(&self, scope: &CatalogScope) -> Result<Manifest, LibraryError> {
+        let connection = self.lock();
+        let mut statement = connection
+            .prepare_cached(
+                "SELECT entry_json FROM manifest_entries \
+                 WHERE environment = ?1 AND entity_type = ?2 AND entity_id = ?3",
+            )
+            .map_err(LibraryError::catalog("reading entries"))?;
+        let rows = statement
+            .query_map(params![scope.environment, scope.entity_type, scope.entity_id], |row| {
+                row.get::<_, String>(0)
+            })
+            .map_err(LibraryError::catalog("reading entries"))?;
+        let mut manifest = Manifest::new();
+        for row in rows {
+            let json = row.map_err(LibraryError::catalog("reading an entry"))?;
+            match serde_json::from_str::<ManifestEntry>(&json) {
+                Ok(entry) => manifest.merge_entry(entry),
+                Err(error) => tracing::warn!(%error, "skipping an unreadable catalog entry"),
+            }
+        }
+        Ok(manifest)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (each write is a transaction).
+        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn migrate(connection: &Connection) -> Result<(), LibraryError> {
+    let version: i64 = connection
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(LibraryError::catalog("reading the schema version"))?;
+    if version >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    connection
+        .execute_batch(
+            "CREATE TABLE IF NOT EXISTS manifest_entries (
+                environment TEXT NOT NULL,
+                entity_type TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                entry_key TEXT NOT NULL,
+                entry_json TEXT NOT NULL,
+                PRIMARY KEY (environment, entity_type, entity_id, entry_key)
+            );
+            PRAGMA user_version = 1;",
+        )
+        .map_err(LibraryError::catalog("creating tables"))
+}
+
+fn upsert_entry(
+    connection: &Connection,
+    scope: &CatalogScope,
+    key: &str,
+    entry: &ManifestEntry,
+) -> Result<(), LibraryError> {
+    let json = serde_json::to_string(entry).unwrap_or_default();
+    connection
+        .execute(
+            "INSERT INTO manifest_entries (environment, entity_type, entity_id, entry_key, entry_json)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (environment, entity_type, entity_id, entry_key)
+             DO UPDATE SET entry_json = excluded.entry_json",
+            params![scope.environment, scope.entity_type, scope.entity_id, key, json],
+        )
+        .map_err(LibraryError::catalog("writing an entry"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn scope() -> CatalogScope {
+        CatalogScope {
+            environment: "sandbox".to_owned(),
+            entity_type: "campaign".to_owned(),
+            entity_id: "c1".to_owned(),
+        }
+    }
+
+    fn entry(name: &str) -> ManifestEntry {
+        ManifestEntry {
+            file_name: name.to_owned(),
+            file_extension: "jpg".to_owned(),
+            original_name: format!("{name}.jpg"),
+            content_type: "image/jpeg".to_owned(),
+            size_bytes: 3,
+            width: None,
+            height: None,
+            sha256: "ab".repeat(32),
+            uploaded_at: "2026-12-04T10:00:00Z".to_owned(),
+            uploaded_by: Some("staff@example.test".to_owned()),
+            updated_at_ms: 1,
+            removed: false,
+        }
+    }
+
+    #[test]
+    fn entries_survive_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.sqlite3");
+        Catalog::open(&path).unwrap().merge_entry(&scope(), &entry("a")).unwrap();
+        let reopened = Catalog::open(&path).unwrap();
+        assert_eq!(reopened.manifest(&scope()).unwrap().entries.len(), 1);
+    }
+
+    #[test]
+    fn scopes_are_separate() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(&dir.path().join("catalog.sqlite3")).unwrap();
+        catalog.merge_entry(&scope(), &entry("a")).unwrap();
+        let other = CatalogScope { entity_id: "c2".to_owned(), ..scope() };
+        assert!(catalog.manifest(&other).unwrap().entries.is_empty());
+    }
+}

@@ -1,0 +1,131 @@
+//! Progress events of an upload job.
+//!
+//! One job reports through one stream of events, in order: `Started`, then
+//! per file any number of `FileStage`, `FilePrepared` and `FileProgress`,
+//! ending in `FileDone` or `FileFailed`, and last `Finished`. Every queued
+//! file gets exactly one `FileDone` or `FileFailed`.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// Identifies an upload job within one run of the app.
+pub type JobId = u64;
+
+/// Receives a job's events; called from the job's tasks, so it must be quick.
+pub type ProgressSink = Arc<dyn Fn(UploadEvent) + Send + Sync>;
+
+/// A stage of one file's way through the pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Stage {
+    /// Reading, decoding, orienting, resizing and encoding.
+    Preparing,
+    /// Asking the API for a signed upload URL.
+    Signing,
+    /// Sending the bytes to storage.
+    Uploading,
+    /// Checking what storage kept.
+    Verifying,
+    /// Writing the shared manifest and the local catalog.
+    Recording,
+}
+
+/// A file as the job queued it.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueuedFile {
+    /// The file's index within the job.
+    pub file_id: u32,
+    /// The file's name, without folders.
+    pub name: String,
+    /// The full path, for display and for retrying.
+    pub path: String,
+    /// The size on disk, when it could be read.
+    pub size_bytes: Option<u64>,
+}
+
+/// One event of an upload job.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "event", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum UploadEvent {
+    /// The job accepted its files.
+    Started {
+        /// The job.
+        job_id: JobId,
+        /// Every file, in the order given.
+        files: Vec<QueuedFile>,
+        /// The sum of the sizes on disk, when every size could be read.
+        total_bytes: Option<u64>,
+    },
+    /// A file entered a stage.
+    FileStage {
+        /// The job.
+        job_id: JobId,
+        /// The file.
+        file_id: u32,
+        /// The stage it entered.
+        stage: Stage,
+    },
+    /// A file was prepared; the sizes are those of what will be uploaded.
+    FilePrepared {
+        /// The job.
+        job_id: JobId,
+        /// The file.
+        file_id: u32,
+        /// Size of the prepared output, in bytes.
+        output_bytes: u64,
+        /// Width of the output, in pixels.
+        width: u32,
+        /// Height of the output, in pixels.
+        height: u32,
+        /// Content type of the output.
+        content_type: String,
+        /// Set when an animated source was reduced to its first frame.
+        first_frame_of: Option<u32>,
+    },
+    /// Bytes of a file were sent.
+    FileProgress {
+        /// The job.
+        job_id: JobId,
+        /// The file.
+        file_id: u32,
+        /// Bytes sent so far; never decreases within one attempt.
+        bytes_sent: u64,
+        /// Bytes to send in all.
+        bytes_total: u64,
+    },
+    /// A file is stored and recorded.
+    FileDone {
+        /// The job.
+        job_id: JobId,
+        /// The file.
+        file_id: u32,
+        /// The stored name with extension.
+        file_name: String,
+        /// Set when the same content was already stored, so nothing was sent.
+        already_uploaded: bool,
+    },
+    /// A file failed; nothing of it is recorded.
+    FileFailed {
+        /// The job.
+        job_id: JobId,
+        /// The file.
+        file_id: u32,
+        /// The error code, as [`crate::ErrorCode`] serialises it.
+        code: crate::ErrorCode,
+        /// What went wrong and what to do, naming the file.
+        message: String,
+        /// Set when retrying the file may succeed.
+        retryable: bool,
+    },
+    /// Every file is done or failed.
+    Finished {
+        /// The job.
+        job_id: JobId,
+        /// Files stored (including those already stored).
+        done: u32,
+        /// Files that failed.
+        failed: u32,
+    },
+}

@@ -1,0 +1,95 @@
+//! An entity's files in storage, reached through signed URLs from the API.
+
+use bytes::Bytes;
+use pers_api::{ApiClient, Session, SignedUrlMethod, StorageUrlRequest};
+use pers_transfer::{PutOutcome, SignedUrl, Transfer, TransferError};
+
+use crate::error::LibraryError;
+use crate::types::EntityRef;
+
+/// Signs and performs transfers of one entity's files.
+pub(crate) struct EntityStorage<'a> {
+    pub api: &'a ApiClient,
+    pub session: &'a Session,
+    pub transfer: &'a Transfer,
+    pub entity: &'a EntityRef,
+}
+
+impl EntityStorage<'_> {
+    /// Asks the API for a signed URL for `file_name.extension`, just before it is used.
+    pub async fn sign(
+        &self,
+        method: SignedUrlMethod,
+        file_name: &str,
+        extension: &str,
+    ) -> Result<SignedUrl, LibraryError> {
+        let request = StorageUrlRequest {
+            entity_type: self.entity.entity_type,
+            entity_id: self.entity.id.clone(),
+            method,
+            file_extension: extension.to_owned(),
+            file_name: Some(file_name.to_owned()),
+        };
+        let context = || format!("requesting a signed URL for {file_name}.{extension}");
+        let signed = self
+            .api
+            .entity_storage_url(self.session, &request)
+            .await
+            .map_err(|source| LibraryError::api(context(), source))?;
+        SignedUrl::parse(signed.expose()).map_err(|source| LibraryError::transfer(context(), source))
+    }
+
+    /// Downloads `file_name.extension`; `None` when storage has no such object.
+    pub async fn get(
+        &self,
+        file_name: &str,
+        extension: &str,
+        max_bytes: u64,
+    ) -> Result<Option<Bytes>, LibraryError> {
+        let url = self.sign(SignedUrlMethod::Get, file_name, extension).await?;
+        match self.transfer.get_bytes(&url, max_bytes).await {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(TransferError::NotFound { .. }) => Ok(None),
+            Err(source) => Err(LibraryError::transfer(
+                format!("downloading {file_name}.{extension} of {}", self.entity),
+                source,
+            )),
+        }
+    }
+
+    /// Asks for a signed PUT URL for `file_name.extension`.
+    pub async fn sign_put(&self, file_name: &str, extension: &str) -> Result<SignedUrl, LibraryError> {
+        self.sign(SignedUrlMethod::Put, file_name, extension).await
+    }
+
+    /// Uploads `bytes` to a signed PUT URL with exactly `content_type`.
+    pub async fn put_signed(
+        &self,
+        url: &SignedUrl,
+        file_name: &str,
+        extension: &str,
+        content_type: &str,
+        bytes: Bytes,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<PutOutcome, LibraryError> {
+        self.transfer.put_bytes(url, bytes, content_type, progress).await.map_err(|source| {
+            LibraryError::transfer(
+                format!("uploading {file_name}.{extension} to {}", self.entity),
+                source,
+            )
+        })
+    }
+
+    /// Signs a PUT URL and uploads `bytes` as `file_name.extension`.
+    pub async fn put(
+        &self,
+        file_name: &str,
+        extension: &str,
+        content_type: &str,
+        bytes: Bytes,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<PutOutcome, LibraryError> {
+        let url = self.sign_put(file_name, extension).await?;
+        self.put_signed(&url, file_name, extension, content_type, bytes, progress).await
+    }
+}
