@@ -1,0 +1,167 @@
+// The only route from the front end to the Rust side. Components call a `Backend`. The Tauri
+// implementation turns each call into an `invoke` of the command of the same name, and tests
+// use `TestBackend` from `testBackend.ts` instead.
+
+import { Channel, invoke, type InvokeArgs } from '@tauri-apps/api/core';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
+import type {
+  CommandErrorPayload,
+  EntityRef,
+  EntitySummary,
+  EntityType,
+  ErrorCode,
+  Gallery,
+  JobId,
+  SandboxInfo,
+  SessionInfo,
+  SignInRequest,
+  UploadEvent,
+} from './types';
+
+/** Native drag-and-drop of files over the window. Paths come from the OS, never file bytes. */
+export type FileDragEvent =
+  | { type: 'enter'; paths: string[] }
+  | { type: 'over' }
+  | { type: 'drop'; paths: string[] }
+  | { type: 'leave' };
+
+/** Every request the front end sends to the Rust side. */
+export interface Backend {
+  /** Waits until the embedded sandbox is running and returns how to reach it. */
+  sandboxInfo(): Promise<SandboxInfo>;
+  signIn(request: SignInRequest): Promise<SessionInfo>;
+  signOut(): Promise<void>;
+  /** Returns the current session, or `null` when no user is signed in. */
+  sessionInfo(): Promise<SessionInfo | null>;
+  listEntities(entityType: EntityType): Promise<EntitySummary[]>;
+  gallery(entity: EntityRef): Promise<Gallery>;
+  /** Starts uploading `paths` to `entity`; `onEvent` receives every progress event of the job. */
+  startUpload(
+    entity: EntityRef,
+    paths: string[],
+    onEvent: (event: UploadEvent) => void,
+  ): Promise<JobId>;
+  /** Opens the native file dialog and returns the chosen paths (empty when cancelled). */
+  pickFiles(): Promise<string[]>;
+  /** Returns a URL of the larger preview image of one gallery file. */
+  preview(entity: EntityRef, fileName: string): Promise<string>;
+  /** Subscribes to native file drag-and-drop; the returned function unsubscribes. */
+  onFileDrag(handler: (event: FileDragEvent) => void): Promise<() => void>;
+}
+
+/** A failed backend command, with the command's name and the shell's error code. */
+export class BackendError extends Error {
+  readonly command: string;
+  readonly code: ErrorCode;
+
+  constructor(command: string, code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'BackendError';
+    this.command = command;
+    this.code = code;
+  }
+}
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  'NOT_SIGNED_IN',
+  'INVALID_CREDENTIALS',
+  'NETWORK',
+  'SERVER',
+  'REJECTED',
+  'INVALID_INPUT',
+  'INTERNAL',
+  'SANDBOX_UNAVAILABLE',
+];
+
+function isCommandErrorPayload(value: unknown): value is CommandErrorPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const { code, message } = value as Record<string, unknown>;
+  return typeof message === 'string' && ERROR_CODES.includes(code as ErrorCode);
+}
+
+/**
+ * Converts whatever a rejected `invoke` carried into a `BackendError` for `command`.
+ *
+ * A `{code, message}` object keeps its code. Anything else (Tauri's own string errors, such as a
+ * command missing from the capability) becomes `INTERNAL` with the original text as message.
+ */
+export function toBackendError(command: string, cause: unknown): BackendError {
+  if (cause instanceof BackendError) return cause;
+  if (isCommandErrorPayload(cause)) return new BackendError(command, cause.code, cause.message);
+
+  const text = cause instanceof Error ? cause.message : String(cause);
+  return new BackendError(command, 'INTERNAL', text);
+}
+
+/** Signature of `invoke`, so tests can pass a scripted one to `TauriBackend`. */
+export type InvokeFn = <T>(command: string, args?: InvokeArgs) => Promise<T>;
+
+/** Calls `invoke` and rethrows any failure as a `BackendError` naming `command`. */
+export async function call<T>(invokeFn: InvokeFn, command: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invokeFn<T>(command, args);
+  } catch (cause) {
+    throw toBackendError(command, cause);
+  }
+}
+
+/** `Backend` over Tauri IPC. Argument names are camelCase, as Tauri expects by default. */
+export class TauriBackend implements Backend {
+  private readonly invokeFn: InvokeFn;
+
+  constructor(invokeFn: InvokeFn = invoke) {
+    this.invokeFn = invokeFn;
+  }
+
+  sandboxInfo(): Promise<SandboxInfo> {
+    return call(this.invokeFn, 'sandbox_info');
+  }
+
+  signIn(request: SignInRequest): Promise<SessionInfo> {
+    return call(this.invokeFn, 'sign_in', { request });
+  }
+
+  signOut(): Promise<void> {
+    return call(this.invokeFn, 'sign_out');
+  }
+
+  sessionInfo(): Promise<SessionInfo | null> {
+    return call(this.invokeFn, 'session_info');
+  }
+
+  listEntities(entityType: EntityType): Promise<EntitySummary[]> {
+    return call(this.invokeFn, 'list_entities', { entityType });
+  }
+
+  gallery(entity: EntityRef): Promise<Gallery> {
+    return call(this.invokeFn, 'gallery', { entity });
+  }
+
+  startUpload(
+    entity: EntityRef,
+    paths: string[],
+    onEvent: (event: UploadEvent) => void,
+  ): Promise<JobId> {
+    // The handler is set before the channel is sent, so no early event is lost.
+    const channel = new Channel<UploadEvent>(onEvent);
+    return call(this.invokeFn, 'start_upload', { entity, paths, onEvent: channel });
+  }
+
+  pickFiles(): Promise<string[]> {
+    return call(this.invokeFn, 'pick_files');
+  }
+
+  preview(entity: EntityRef, fileName: string): Promise<string> {
+    return call(this.invokeFn, 'preview', { entity, fileName });
+  }
+
+  async onFileDrag(handler: (event: FileDragEvent) => void): Promise<() => void> {
+    return getCurrentWebview().onDragDropEvent(({ payload }) => {
+      if (payload.type === 'enter' || payload.type === 'drop') {
+        handler({ type: payload.type, paths: payload.paths });
+      } else {
+        handler({ type: payload.type });
+      }
+    });
+  }
+}

@@ -1,0 +1,30 @@
+// The one place that decides how an error reads on screen.
+
+import { BackendError } from './backend';
+
+/** Text shown for a failure, with whether trying again may help. */
+export interface ShownError {
+  message: string;
+  retryable: boolean;
+}
+
+const RETRYABLE_CODES = new Set(['NETWORK', 'SERVER', 'SANDBOX_UNAVAILABLE']);
+
+/**
+ * Turns any thrown value into the text shown to the user.
+ *
+ * Backend messages are already plain sentences written for users, so they are shown unchanged.
+ * A signed-out session gets a hint to sign in again. Anything that is not a `BackendError` is a
+ * bug in the front end, so it gets a generic sentence and is logged to the console.
+ */
+export function describeError(error: unknown): ShownError {
+  if (error instanceof BackendError) {
+    if (error.code === 'NOT_SIGNED_IN') {
+      return { message: 'Your session has ended. Sign in again.', retryable: false };
+    }
+    return { message: error.message, retryable: RETRYABLE_CODES.has(error.code) };
+  }
+
+  console.error('unexpected error in the front end', error);
+  return { message: 'Something went wrong in the app. Try again, or restart it.', retryable: true };
+}

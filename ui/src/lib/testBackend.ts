@@ -1,0 +1,110 @@
+// In-memory `Backend` for tests: scripted data, recorded calls, no Tauri.
+
+import { BackendError, type Backend, type FileDragEvent } from './backend';
+import type {
+  EntityRef,
+  EntitySummary,
+  EntityType,
+  Gallery,
+  JobId,
+  SandboxInfo,
+  SessionInfo,
+  SignInRequest,
+  UploadEvent,
+} from './types';
+
+/** One recorded `startUpload` call, with the handler the caller passed. */
+export interface RecordedUpload {
+  jobId: JobId;
+  entity: EntityRef;
+  paths: string[];
+  emit: (event: UploadEvent) => void;
+}
+
+/** A `Backend` that returns plain fields a test sets and records the uploads it starts. */
+export class TestBackend implements Backend {
+  sandbox: SandboxInfo = {
+    baseUrl: 'http://127.0.0.1:1/v2',
+    identityUrl: 'http://127.0.0.1:1/identity/v1/accounts:signInWithPassword',
+    projectKey: 'pk_test_demo',
+    accounts: [],
+  };
+  session: SessionInfo | null = null;
+  entities: Partial<Record<EntityType, EntitySummary[]>> = {};
+  galleries = new Map<string, Gallery>();
+  pickedPaths: string[] = [];
+  /** When set, `signIn` rejects with it. */
+  signInError: BackendError | null = null;
+  readonly uploads: RecordedUpload[] = [];
+  private dragHandlers: ((event: FileDragEvent) => void)[] = [];
+
+  async sandboxInfo(): Promise<SandboxInfo> {
+    return this.sandbox;
+  }
+
+  async signIn(request: SignInRequest): Promise<SessionInfo> {
+    if (this.signInError) throw this.signInError;
+    this.session = {
+      environment: request.environment,
+      baseUrl: request.baseUrl,
+      email: request.email,
+      kind: request.kind,
+    };
+    return this.session;
+  }
+
+  async signOut(): Promise<void> {
+    this.session = null;
+  }
+
+  async sessionInfo(): Promise<SessionInfo | null> {
+    return this.session;
+  }
+
+  async listEntities(entityType: EntityType): Promise<EntitySummary[]> {
+    this.requireSession('list_entities');
+    return this.entities[entityType] ?? [];
+  }
+
+  async gallery(entity: EntityRef): Promise<Gallery> {
+    this.requireSession('gallery');
+    return (
+      this.galleries.get(`${entity.entityType}/${entity.id}`) ?? { items: [], source: 'shared' }
+    );
+  }
+
+  async startUpload(
+    entity: EntityRef,
+    paths: string[],
+    onEvent: (event: UploadEvent) => void,
+  ): Promise<JobId> {
+    this.requireSession('start_upload');
+    const jobId = `job-${this.uploads.length + 1}`;
+    this.uploads.push({ jobId, entity, paths, emit: onEvent });
+    return jobId;
+  }
+
+  async pickFiles(): Promise<string[]> {
+    return this.pickedPaths;
+  }
+
+  async preview(entity: EntityRef, fileName: string): Promise<string> {
+    return `test://preview/${entity.entityType}/${entity.id}/${fileName}`;
+  }
+
+  async onFileDrag(handler: (event: FileDragEvent) => void): Promise<() => void> {
+    this.dragHandlers.push(handler);
+    return () => {
+      this.dragHandlers = this.dragHandlers.filter((h) => h !== handler);
+    };
+  }
+
+  /** Sends `event` to every drag-and-drop subscriber, as the OS would. */
+  emitDrag(event: FileDragEvent): void {
+    for (const handler of this.dragHandlers) handler(event);
+  }
+
+  private requireSession(command: string): void {
+    if (!this.session) throw new BackendError(command, 'NOT_SIGNED_IN', 'Sign in first.');
+  }
+}

@@ -1,0 +1,64 @@
+// Test ids for end-to-end tests, used as `data-testid`. The WebDriver tests select elements by
+// these strings, so renaming one breaks them: change both together.
+
+export const testIds = {
+  appLoading: 'app-loading',
+
+  signInForm: 'signin-form',
+  signInEnvironment: 'signin-environment',
+  signInSandboxNotice: 'signin-sandbox-notice',
+  signInDemoAccount: 'signin-demo-account',
+  signInBaseUrl: 'signin-base-url',
+  signInProjectKey: 'signin-project-key',
+  signInIdentityUrl: 'signin-identity-url',
+  signInEmail: 'signin-email',
+  signInPassword: 'signin-password',
+  signInKindTenant: 'signin-kind-tenant',
+  signInKindBusiness: 'signin-kind-business',
+  signInSubmit: 'signin-submit',
+  signInError: 'signin-error',
+
+  sessionHeader: 'session-header',
+  sessionUser: 'session-user',
+  signOut: 'sign-out',
+
+  entityTabCampaign: 'entity-tab-campaign',
+  entityTabToken: 'entity-tab-token',
+  entitySearch: 'entity-search',
+  entityList: 'entity-list',
+  entityItem: 'entity-item',
+  entityListError: 'entity-list-error',
+
+  entityDetail: 'entity-detail',
+  entityName: 'entity-name',
+  entityDescription: 'entity-description',
+  entityImageUrl: 'entity-image-url',
+  entityImage: 'entity-image',
+
+  dropZone: 'drop-zone',
+  addFiles: 'add-files',
+  uploadError: 'upload-error',
+  uploadQueue: 'upload-queue',
+  uploadBatch: 'upload-batch',
+  uploadBatchProgress: 'upload-batch-progress',
+  uploadRow: 'upload-row',
+  uploadRowName: 'upload-row-name',
+  uploadRowStage: 'upload-row-stage',
+  uploadRowProgress: 'upload-row-progress',
+  uploadRowOutput: 'upload-row-output',
+  uploadRowError: 'upload-row-error',
+  uploadRowRetry: 'upload-row-retry',
+
+  gallery: 'gallery',
+  galleryNotice: 'gallery-notice',
+  galleryError: 'gallery-error',
+  galleryEmpty: 'gallery-empty',
+  galleryItem: 'gallery-item',
+
+  previewModal: 'preview-modal',
+  previewImage: 'preview-image',
+  previewClose: 'preview-close',
+} as const;
+
+/** Any one of the test ids. */
+export type TestId = (typeof testIds)[keyof typeof testIds];

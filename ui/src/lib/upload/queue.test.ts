@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import type { EntityRef, UploadEvent } from '../types';
+import {
+  applyUploadEvent,
+  batchTotals,
+  emptyQueue,
+  markRetried,
+  statusLabel,
+  type QueueState,
+} from './queue';
+
+const entity: EntityRef = { entityType: 'campaign', id: 'c1' };
+
+const started: UploadEvent = {
+  event: 'started',
+  jobId: 'j1',
+  files: [
+    { fileId: 'a', name: 'a.jpg', path: '/tmp/a.jpg', sizeBytes: 1000 },
+    { fileId: 'b', name: 'b.txt', path: '/tmp/b.txt', sizeBytes: 3000 },
+  ],
+  totalBytes: 4000,
+};
+
+function run(events: UploadEvent[], state: QueueState = emptyQueue): QueueState {
+  return events.reduce((s, event) => applyUploadEvent(s, event, entity), state);
+}
+
+function row(state: QueueState, fileId: string) {
+  const found = state.batches[0]?.rows.find((r) => r.fileId === fileId);
+  if (!found) throw new Error(`no row ${fileId}`);
+  return found;
+}
+
+describe('applyUploadEvent', () => {
+  it('adds one waiting row per started file', () => {
+    const state = run([started]);
+
+    expect(state.batches).toHaveLength(1);
+    expect(state.batches[0]?.entity).toEqual(entity);
+    expect(state.batches[0]?.rows.map((r) => r.name)).toEqual(['a.jpg', 'b.txt']);
+    expect(row(state, 'a').status).toBe('waiting');
+    expect(row(state, 'a').progress).toBe(0);
+  });
+
+  it('follows a file through its stages to done', () => {
+    const state = run([
+      started,
+      { event: 'fileStage', jobId: 'j1', fileId: 'a', stage: 'preparing' },
+      {
+        event: 'filePrepared',
+        jobId: 'j1',
+        fileId: 'a',
+        outputBytes: 800,
+        width: 1600,
+        height: 900,
+        contentType: 'image/jpeg',
+      },
+      { event: 'fileStage', jobId: 'j1', fileId: 'a', stage: 'uploading' },
+      { event: 'fileProgress', jobId: 'j1', fileId: 'a', bytesSent: 400, bytesTotal: 800 },
+    ]);
+
+    const a = row(state, 'a');
+    expect(a.status).toBe('uploading');
+    expect(a.output).toEqual({ bytes: 800, width: 1600, height: 900, contentType: 'image/jpeg' });
+    expect(a.bytesSent).toBe(400);
+    expect(a.progress).toBeGreaterThan(0.2);
+    expect(a.progress).toBeLessThan(0.95);
+
+    const done = run(
+      [
+        {
+          event: 'fileDone',
+          jobId: 'j1',
+          fileId: 'a',
+          fileName: 'a-1f2e.jpg',
+          alreadyUploaded: false,
+        },
+      ],
+      state,
+    );
+    expect(row(done, 'a').status).toBe('done');
+    expect(row(done, 'a').progress).toBe(1);
+    expect(row(done, 'a').storedName).toBe('a-1f2e.jpg');
+  });
+
+  it('never moves progress or bytes backwards', () => {
+    const events: UploadEvent[] = [
+      started,
+      { event: 'fileStage', jobId: 'j1', fileId: 'a', stage: 'uploading' },
+      { event: 'fileProgress', jobId: 'j1', fileId: 'a', bytesSent: 600, bytesTotal: 800 },
+      // A re-signed retry sends the file again from the start.
+      { event: 'fileStage', jobId: 'j1', fileId: 'a', stage: 'signing' },
+      { event: 'fileProgress', jobId: 'j1', fileId: 'a', bytesSent: 100, bytesTotal: 800 },
+      { event: 'fileProgress', jobId: 'j1', fileId: 'a', bytesSent: 700, bytesTotal: 800 },
+    ];
+
+    let state = emptyQueue;
+    let previous = 0;
+    for (const event of events) {
+      state = applyUploadEvent(state, event, entity);
+      const progress = row(state, 'a').progress;
+      expect(progress, `after ${event.event}`).toBeGreaterThanOrEqual(previous);
+      previous = progress;
+    }
+    expect(row(state, 'a').bytesSent).toBe(700);
+  });
+
+  it('keeps a failure with its reason while the rest goes on', () => {
+    const state = run([
+      started,
+      {
+        event: 'fileFailed',
+        jobId: 'j1',
+        fileId: 'b',
+        code: 'INVALID_INPUT',
+        message: 'b.txt is not an image.',
+        retryable: false,
+      },
+      {
+        event: 'fileDone',
+        jobId: 'j1',
+        fileId: 'a',
+        fileName: 'a-1f2e.jpg',
+        alreadyUploaded: true,
+      },
+      // A late event for the failed file must not revive it.
+      { event: 'fileStage', jobId: 'j1', fileId: 'b', stage: 'uploading' },
+    ]);
+
+    expect(row(state, 'b').status).toBe('failed');
+    expect(row(state, 'b').error?.message).toBe('b.txt is not an image.');
+    expect(row(state, 'a').status).toBe('done');
+    expect(statusLabel(row(state, 'a'))).toBe('Already in gallery');
+  });
+
+  it('ignores events of unknown jobs and files', () => {
+    const state = run([
+      started,
+      { event: 'fileStage', jobId: 'other', fileId: 'a', stage: 'uploading' },
+      { event: 'fileStage', jobId: 'j1', fileId: 'zzz', stage: 'uploading' },
+    ]);
+
+    expect(row(state, 'a').status).toBe('waiting');
+    expect(state.batches).toHaveLength(1);
+  });
+
+  it('does not add a batch twice for a repeated started event', () => {
+    expect(run([started, started]).batches).toHaveLength(1);
+  });
+
+  it('accepts numeric ids from the core', () => {
+    const numeric = {
+      event: 'started',
+      jobId: 7,
+      files: [{ fileId: 1, name: 'n.png', path: '/n.png' }],
+    } as unknown as UploadEvent;
+    const stage = {
+      event: 'fileStage',
+      jobId: 7,
+      fileId: 1,
+      stage: 'preparing',
+    } as unknown as UploadEvent;
+
+    const state = run([numeric, stage]);
+
+    expect(row(state, '1').status).toBe('preparing');
+  });
+});
+
+describe('batchTotals', () => {
+  it('counts done and failed files and weighs progress by size', () => {
+    const state = run([
+      started,
+      { event: 'fileDone', jobId: 'j1', fileId: 'a', fileName: 'a.jpg', alreadyUploaded: false },
+    ]);
+    const batch = state.batches[0];
+    if (!batch) throw new Error('no batch');
+
+    const totals = batchTotals(batch);
+
+    expect(totals.files).toBe(2);
+    expect(totals.done).toBe(1);
+    expect(totals.failed).toBe(0);
+    // a is 1000 of the 4000 bytes.
+    expect(totals.progress).toBeCloseTo(0.25);
+  });
+
+  it('reaches 1 when every file has finished, failed ones included', () => {
+    const state = run([
+      started,
+      { event: 'fileDone', jobId: 'j1', fileId: 'a', fileName: 'a.jpg', alreadyUploaded: false },
+      {
+        event: 'fileFailed',
+        jobId: 'j1',
+        fileId: 'b',
+        code: 'INVALID_INPUT',
+        message: 'not an image',
+        retryable: false,
+      },
+      { event: 'finished', jobId: 'j1', done: 1, failed: 1 },
+    ]);
+    const batch = state.batches[0];
+    if (!batch) throw new Error('no batch');
+
+    const totals = batchTotals(batch);
+
+    expect(batch.finished).toBe(true);
+    expect(totals.done).toBe(1);
+    expect(totals.failed).toBe(1);
+    expect(totals.progress).toBe(1);
+  });
+
+  it('weighs rows equally when a size is unknown', () => {
+    const state = run([
+      {
+        event: 'started',
+        jobId: 'j2',
+        files: [
+          { fileId: 'x', name: 'x.png', path: '/x.png', sizeBytes: 10 },
+          { fileId: 'y', name: 'y.png', path: '/y.png' },
+        ],
+      },
+      { event: 'fileDone', jobId: 'j2', fileId: 'y', fileName: 'y.png', alreadyUploaded: false },
+    ]);
+    const batch = state.batches[0];
+    if (!batch) throw new Error('no batch');
+
+    expect(batchTotals(batch).progress).toBeCloseTo(0.5);
+  });
+});
+
+describe('markRetried', () => {
+  it('flags only the given row', () => {
+    const state = markRetried(run([started]), 'j1', 'b');
+
+    expect(row(state, 'b').retried).toBe(true);
+    expect(row(state, 'a').retried).toBe(false);
+  });
+});
