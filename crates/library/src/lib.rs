@@ -248,15 +248,34 @@ impl Library {
         file_name: &str,
     ) -> Result<String, LibraryError> {
         let signed_in = self.current()?;
-        let scope = signed_in.scope(entity);
-        let manifest = self.inner.catalog.manifest(&scope)?;
-        let entry = manifest.entries.get(file_name).filter(|entry| !entry.removed).ok_or_else(|| {
+        let entry = self.catalog_entry(&signed_in, entity, file_name)?;
+        gallery::download_preview(&self.inner, &signed_in, entity, &entry).await?;
+        Ok(image_cache::ImageCache::key(image_cache::Rendition::Preview, &entry.sha256))
+    }
+
+    /// Downloads a stored asset by its stored name, checking it against the manifest's hash.
+    pub async fn download(
+        &self,
+        entity: &EntityRef,
+        file_name: &str,
+    ) -> Result<Vec<u8>, LibraryError> {
+        let signed_in = self.current()?;
+        let entry = self.catalog_entry(&signed_in, entity, file_name)?;
+        gallery::download_preview(&self.inner, &signed_in, entity, &entry).await
+    }
+
+    fn catalog_entry(
+        &self,
+        signed_in: &SignedIn,
+        entity: &EntityRef,
+        file_name: &str,
+    ) -> Result<manifest::ManifestEntry, LibraryError> {
+        let manifest = self.inner.catalog.manifest(&signed_in.scope(entity))?;
+        manifest.entries.get(file_name).filter(|entry| !entry.removed).cloned().ok_or_else(|| {
             LibraryError::InvalidRequest(format!(
                 "{file_name} is not in the gallery of {entity}; refresh the gallery"
             ))
-        })?;
-        gallery::download_preview(&self.inner, &signed_in, entity, entry).await?;
-        Ok(image_cache::ImageCache::key(image_cache::Rendition::Preview, &entry.sha256))
+        })
     }
 
     /// Reads a cached thumbnail or preview by the key a gallery item or preview gave.

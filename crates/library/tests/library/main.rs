@@ -1,0 +1,8 @@
+//! Whole flows of the core against the sandbox on a free port: sign in, upload, list, download.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod support;
+
+mod upload_corpus;
+mod upload_rules;

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds and starts the PERS Asset Manager. It opens on the local sandbox, a
+# PERS-compatible demo server that runs inside the app, so no account or
+# network is needed. Extra arguments are passed to cargo run.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$repo/scripts/setup.sh"
+cd "$repo"
+echo "run: building and starting the app (the first build takes a few minutes)"
+exec cargo run --quiet -p pers-asset-manager "$@"
