@@ -1,0 +1,38 @@
+//! Serde helpers for fields whose JSON type the PERS documentation leaves open.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// Deserializes an id sent either as a string or as a number.
+pub(crate) fn id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    match Value::deserialize(deserializer)? {
+        Value::String(text) => Ok(text),
+        Value::Number(number) => Ok(number.to_string()),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a string or number id, got {other}"
+        ))),
+    }
+}
+
+/// Deserializes an optional unsigned number sent as a number or a decimal string. Other values
+/// (null, negative numbers, text) become `None`.
+pub(crate) fn optional_u64<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<u64>, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Number(number) => number.as_u64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// Deserializes an optional string, accepting numbers and turning other values into `None`.
+pub(crate) fn optional_string<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::String(text) => Some(text),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    })
+}

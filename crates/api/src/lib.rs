@@ -1,0 +1,41 @@
+//! Client for the PERS REST API v2, as used by the asset manager.
+//!
+//! Terms:
+//! - The *project key* (`x-project-key`) names the tenant and goes on every request.
+//! - An *identity token* comes from the identity provider (Firebase Auth's REST API, see
+//!   [`identity`]) and is exchanged for a PERS [`Session`] by [`ApiClient::create_session`].
+//! - A session holds a PERS access token (a JWT sent as `Authorization: Bearer`) and a refresh
+//!   token. Every call taking a `&Session` refreshes the pair once on a 401 and retries once.
+//! - A [`SignedUrl`] is an S3 presigned URL for one entity file. Its query string is a
+//!   credential, so `Debug` and `Display` show only the scheme, host and path.
+//!
+//! Secrets ([`Secret`], [`SignedUrl`], tokens inside [`Session`]) never appear in `Debug`
+//! output, logs or error messages.
+
+mod auth;
+mod business;
+mod campaign;
+mod client;
+mod entity;
+mod error;
+mod files;
+pub mod identity;
+mod lenient;
+mod listing;
+mod pagination;
+mod problem;
+mod response;
+mod secret;
+mod session;
+mod storage;
+mod token;
+
+pub use business::Business;
+pub use campaign::Campaign;
+pub use client::ApiClient;
+pub use entity::{EntitySummary, EntityType};
+pub use error::{ApiError, BusinessOption};
+pub use secret::Secret;
+pub use session::{AuthType, Session};
+pub use storage::{SignedUrl, SignedUrlMethod, StorageUrlRequest};
+pub use token::{Token, TokenMetadata};
