@@ -1,6 +1,5 @@
 //! The `data-testid` values of the UI; they mirror `ui/src/lib/testids.ts`.
 
-pub const SIGN_IN_FORM: &str = "signin-form";
 pub const SIGN_IN_SANDBOX_NOTICE: &str = "signin-sandbox-notice";
 pub const SIGN_IN_DEMO_ACCOUNT: &str = "signin-demo-account";
 pub const SIGN_IN_EMAIL: &str = "signin-email";
