@@ -1,0 +1,42 @@
+//! A local PERS-compatible API with an identity provider and an embedded S3 store.
+//!
+//! [`start`] runs two loopback servers in the current tokio runtime:
+//!
+//! - the API server: `POST /identity/v1/accounts:signInWithPassword` (a Firebase-style identity
+//!   provider) and the PERS operations under `/v2` (auth, campaigns, tokens, businesses and
+//!   signed storage URLs), with RFC 7807 problem bodies for every error;
+//! - the S3 store: s3s-fs over `data_dir/store`, which checks SigV4 signatures, so expired,
+//!   tampered and wrong-method URLs and wrong content types are rejected as real S3 would.
+//!
+//! The data dir holds `seed.json` (the demo tenant, businesses, campaigns, tokens, redemptions,
+//! users and accounts), `keys.json` (project key, token signing key and store credentials, mode
+//! 0600) and the stored objects. Everything is created on first start and reused afterwards.
+//!
+//! Logging uses `tracing`. The sandbox never logs tokens, keys or signed URL query strings, but
+//! s3s logs each request URI at debug, signature included: an embedding application should keep
+//! the `s3s` and `s3s_fs` targets at `info` or above.
+
+mod claims;
+mod config;
+mod data_file;
+mod error;
+mod info;
+mod jwt;
+mod keys;
+mod model;
+mod presign;
+mod problem;
+mod routes;
+mod sandbox;
+mod seed;
+mod session;
+mod state;
+mod storage_request;
+mod store;
+
+pub use config::{
+    DEFAULT_ACCESS_TOKEN_TTL, DEFAULT_REFRESH_TOKEN_TTL, DEFAULT_SIGNED_URL_TTL, SandboxConfig,
+};
+pub use error::SandboxError;
+pub use info::{DemoAccount, SandboxInfo};
+pub use sandbox::{Sandbox, start};

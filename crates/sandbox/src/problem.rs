@@ -1,0 +1,172 @@
+//! RFC 7807 problem responses in the PERS `StructuredError` shape.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::keys::random_hex;
+
+/// Media type of every error body.
+pub(crate) const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// An error response: status, machine code, category and a message for people.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub category: &'static str,
+    pub detail: String,
+    pub target: Option<String>,
+    pub details: Option<Value>,
+}
+
+impl Problem {
+    fn new(
+        status: StatusCode,
+        code: &'static str,
+        category: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            category,
+            detail: detail.into(),
+            target: None,
+            details: None,
+        }
+    }
+
+    /// 400 `VALIDATION`: `target` names the offending field.
+    pub fn validation(target: &str, detail: impl Into<String>) -> Self {
+        let mut problem = Self::new(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "VALIDATION",
+            detail,
+        );
+        problem.target = Some(target.to_owned());
+        problem
+    }
+
+    /// 400 `VALIDATION` for a body that is not JSON of the expected shape.
+    pub fn invalid_body(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "INVALID_REQUEST_BODY",
+            "VALIDATION",
+            detail,
+        )
+    }
+
+    /// 401: credentials are missing, invalid or expired.
+    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, "SECURITY", detail)
+    }
+
+    /// 403 `SECURITY`: the caller is known but not allowed.
+    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, "SECURITY", detail)
+    }
+
+    /// 404 for an entity that does not exist.
+    pub fn not_found(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, "NOT_FOUND", detail)
+    }
+
+    /// 409 `DOMAIN_RULE`: the request conflicts with the caller's state.
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, "DOMAIN_RULE", detail)
+    }
+
+    /// 405 for a known path called with another method.
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "VALIDATION",
+            "this path does not accept that HTTP method",
+        )
+    }
+
+    /// Adds a `details` object.
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    fn body(&self) -> Value {
+        let title = self.status.canonical_reason().unwrap_or("Error");
+        let timestamp = OffsetDateTime::now_utc()
+            .format(&Rfc3339)
+            .unwrap_or_default();
+        let mut body = json!({
+            "status": self.status.as_u16(),
+            "title": title,
+            "detail": self.detail,
+            "message": self.detail,
+            "code": self.code,
+            "category": self.category,
+            "correlationId": format!("pers-{}-{}", random_hex(3), random_hex(3)),
+            "retryable": false,
+            "timestamp": timestamp,
+        });
+        if let Some(target) = &self.target {
+            body["target"] = json!(target);
+        }
+        if let Some(details) = &self.details {
+            body["details"] = details.clone();
+        }
+        body
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let body = self.body();
+        tracing::debug!(
+            status = self.status.as_u16(),
+            code = self.code,
+            "request rejected"
+        );
+        let mut response = (self.status, axum::Json(body)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
+        );
+        response
+    }
+}
+
+/// Fallback for every unknown path: 404 `ROUTE_NOT_FOUND`.
+pub(crate) async fn route_not_found() -> Problem {
+    Problem::not_found("ROUTE_NOT_FOUND", "no operation exists at this path")
+}
+
+/// Fallback for a known path with another method: 405.
+pub(crate) async fn method_not_allowed() -> Problem {
+    Problem::method_not_allowed()
+}
+
+/// Parses a JSON request body, turning a parse failure into a 400 problem.
+///
+/// The detail names the position of the error but never quotes the body, which may contain
+/// tokens or passwords.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+    serde_json::from_slice(body).map_err(|error| {
+        let kind = match error.classify() {
+            serde_json::error::Category::Data => "has a field of the wrong type",
+            serde_json::error::Category::Eof => "ends early",
+            serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
+                "is not valid JSON"
+            }
+        };
+        Problem::invalid_body(format!(
+            "the request body {kind} (line {}, column {})",
+            error.line(),
+            error.column()
+        ))
+    })
+}

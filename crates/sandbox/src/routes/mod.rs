@@ -1,0 +1,54 @@
+//! The API server's router: the identity provider and the `/v2` PERS operations.
+
+mod auth;
+mod businesses;
+mod campaigns;
+mod files;
+mod identity;
+mod query;
+mod tokens;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::problem::{method_not_allowed, route_not_found};
+use crate::state::AppState;
+
+pub(crate) use identity::SIGN_IN_PATH;
+
+/// Base path of the PERS API.
+pub(crate) const API_BASE_PATH: &str = "/v2";
+
+/// Builds the router. Unknown paths return a 404 problem and known paths called with another
+/// method a 405 problem.
+pub(crate) fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/auth/token", post(auth::create_token))
+        .route("/auth/refresh", post(auth::refresh_token))
+        .route("/campaigns", get(campaigns::list_campaigns))
+        .route("/tokens", get(tokens::list_tokens))
+        .route("/businesses/me", get(businesses::business_me))
+        .route("/businesses/{id}", get(businesses::business_get))
+        .route("/files/entity-storage-url", post(files::entity_storage_url));
+
+    Router::new()
+        .route(SIGN_IN_PATH, post(identity::sign_in_with_password))
+        .nest(API_BASE_PATH, api)
+        .fallback(route_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// Logs method, path and status of every request at debug. The query string and headers are
+/// left out because they may contain tokens and keys.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    tracing::debug!(%method, %path, status = response.status().as_u16(), "request");
+    response
+}

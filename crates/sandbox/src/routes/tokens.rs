@@ -1,0 +1,37 @@
+//! `GET /v2/tokens`: the tenant's token contracts.
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use serde_json::{Value, json};
+
+use crate::problem::Problem;
+use crate::routes::query::{optional_bool, query_params};
+use crate::session::Caller;
+use crate::state::AppState;
+
+/// Lists tokens as a bare array of TokenDTO.
+///
+/// Non-admin callers always get active tokens only. A tenant admin gets active tokens by default
+/// and every token, inactive ones included, with `active=false`.
+pub(crate) async fn list_tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw_query): RawQuery,
+) -> Result<Json<Value>, Problem> {
+    let params = query_params(raw_query.as_deref());
+    let active_only = match caller {
+        Caller::Tenant(_) => optional_bool(&params, "active")?.unwrap_or(true),
+        Caller::Public | Caller::Business { .. } => true,
+    };
+
+    // NOTE: the PERS docs only say that `active=false` lets admins see inactive tokens; whether
+    // it returns inactive tokens alone or all of them is not documented. All of them is what an
+    // asset manager needs.
+    let tokens: Vec<_> = state
+        .world
+        .tokens
+        .iter()
+        .filter(|token| token.is_active || !active_only)
+        .collect();
+    Ok(Json(json!(tokens)))
+}
