@@ -1,0 +1,136 @@
+//! Header checks, decoding with limits, and EXIF orientation.
+
+use std::io::Cursor;
+use std::panic::{self, AssertUnwindSafe};
+
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageReader};
+
+use crate::animation::count_frames;
+use crate::error::ImagingError;
+use crate::format::SourceFormat;
+use crate::jpeg;
+use crate::options::Limits;
+
+/// Reason given when a decoder panics on malformed data.
+const PANIC_REASON: &str = "the decoder failed on malformed data";
+
+/// Reason given for JPEG data that ends before its end-of-image marker.
+const TRUNCATED_JPEG_REASON: &str = "the file is truncated: the data ends before the JPEG \
+                                     end-of-image marker";
+
+/// A decoded image, already turned upright.
+pub(crate) struct Decoded {
+    /// Pixels as displayed, after the orientation was applied.
+    pub image: DynamicImage,
+    /// EXIF orientation that was applied, 1 to 8.
+    pub orientation: u8,
+    /// Number of frames when the source is animated with more than one frame.
+    pub animated_frames: Option<u32>,
+}
+
+/// Decodes `bytes` of a sniffed, decodable `format` and applies its EXIF orientation.
+///
+/// The header dimensions are checked against `limits` before the pixel buffer is allocated.
+/// A panic inside a decoder is caught and returned as [`ImagingError::Decode`].
+pub(crate) fn decode(
+    bytes: &[u8],
+    format: SourceFormat,
+    image_format: image::ImageFormat,
+    limits: &Limits,
+) -> Result<Decoded, ImagingError> {
+    // The closure only reads `bytes` and `limits`, so nothing observable is left half-updated
+    // when a decoder panics.
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        decode_unguarded(bytes, format, image_format, limits)
+    }));
+    outcome.unwrap_or_else(|_| {
+        tracing::warn!(%format, "image decoder panicked; rejecting the input");
+        Err(ImagingError::Decode {
+            format,
+            reason: PANIC_REASON.to_owned(),
+        })
+    })
+}
+
+fn decode_unguarded(
+    bytes: &[u8],
+    format: SourceFormat,
+    image_format: image::ImageFormat,
+    limits: &Limits,
+) -> Result<Decoded, ImagingError> {
+    let to_decode_error = |error: image::ImageError| ImagingError::Decode {
+        format,
+        reason: error.to_string(),
+    };
+
+    // The dimension limits are left out here, so that an oversized header is reported with
+    // its size by `check_dimensions` and not as a bare decoder limit error.
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
+    reader.limits(limits.decoder_limits(false));
+    let mut decoder = reader.into_decoder().map_err(to_decode_error)?;
+
+    let (width, height) = decoder.dimensions();
+    check_dimensions(width, height, limits)?;
+    if width == 0 || height == 0 {
+        return Err(ImagingError::Decode {
+            format,
+            reason: format!("the header declares an empty {width}x{height} image"),
+        });
+    }
+    if format == SourceFormat::Jpeg && !jpeg::has_end_of_image(bytes) {
+        return Err(ImagingError::Decode {
+            format,
+            reason: TRUNCATED_JPEG_REASON.to_owned(),
+        });
+    }
+    decoder
+        .set_limits(limits.decoder_limits(true))
+        .map_err(to_decode_error)?;
+
+    let orientation = read_orientation(&mut decoder, format);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(to_decode_error)?;
+    image.apply_orientation(orientation);
+
+    Ok(Decoded {
+        image,
+        orientation: orientation.to_exif(),
+        animated_frames: count_frames(bytes, format).filter(|&frames| frames > 1),
+    })
+}
+
+/// Rejects header dimensions over the pixel count or side limits, pixel count first.
+pub(crate) fn check_dimensions(
+    width: u32,
+    height: u32,
+    limits: &Limits,
+) -> Result<(), ImagingError> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > limits.max_pixels {
+        return Err(ImagingError::TooManyPixels {
+            width,
+            height,
+            max_pixels: limits.max_pixels,
+        });
+    }
+    if width > limits.max_dimension || height > limits.max_dimension {
+        return Err(ImagingError::DimensionTooLarge {
+            width,
+            height,
+            max_dimension: limits.max_dimension,
+        });
+    }
+    Ok(())
+}
+
+/// Reads the EXIF orientation. A missing, out-of-range (0 or above 8) or unreadable tag
+/// counts as 1, because the pixels are still usable as stored.
+fn read_orientation(decoder: &mut impl ImageDecoder, format: SourceFormat) -> Orientation {
+    match decoder.orientation() {
+        Ok(orientation) => orientation,
+        Err(error) => {
+            tracing::debug!(%format, %error, "unreadable EXIF orientation; using 1");
+            Orientation::NoTransforms
+        }
+    }
+}

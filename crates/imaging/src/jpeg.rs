@@ -1,0 +1,81 @@
+//! Structural check of JPEG data that the decoder does not make.
+
+/// Returns false when the JPEG data has a start-of-scan marker but no end-of-image marker
+/// after it, which is how a truncated file looks.
+///
+/// zune-jpeg, as `image` 0.25 configures it, decodes such a file and fills the missing rows
+/// with grey, so this check is what turns truncation into an error. Data without a
+/// start-of-scan marker returns true here and is left to the decoder to reject.
+pub(crate) fn has_end_of_image(bytes: &[u8]) -> bool {
+    let Some(scan_start) = find_first_scan(bytes) else {
+        return true;
+    };
+    // Entropy-coded data stuffs every 0xFF data byte as FF 00, so FF D9 can only be a marker.
+    bytes[scan_start..]
+        .windows(2)
+        .any(|pair| pair == [0xFF, 0xD9])
+}
+
+/// Walks the marker segments after SOI and returns the offset of the first SOS marker.
+///
+/// Walking by segment length skips an EXIF thumbnail inside APP1, whose own SOS and EOI would
+/// otherwise be found first.
+fn find_first_scan(bytes: &[u8]) -> Option<usize> {
+    let mut position = 2;
+    loop {
+        // Markers may be preceded by any number of 0xFF fill bytes.
+        while bytes.get(position) == Some(&0xFF) && bytes.get(position + 1) == Some(&0xFF) {
+            position += 1;
+        }
+        if bytes.get(position) != Some(&0xFF) {
+            return None;
+        }
+        let marker = *bytes.get(position + 1)?;
+        match marker {
+            0xDA => return Some(position),
+            // TEM and RST0..RST7 stand alone, without a length.
+            0x01 | 0xD0..=0xD7 => position += 2,
+            _ => {
+                let high = *bytes.get(position + 2)?;
+                let low = *bytes.get(position + 3)?;
+                position += 2 + usize::from(u16::from_be_bytes([high, low]));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: [u8; 6] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x02];
+
+    #[test]
+    fn end_of_image_after_scan() {
+        let mut bytes = HEADER.to_vec();
+        bytes.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD9]);
+        assert!(has_end_of_image(&bytes));
+    }
+
+    #[test]
+    fn truncated_after_scan() {
+        let mut bytes = HEADER.to_vec();
+        bytes.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0x00, 0x34]);
+        assert!(!has_end_of_image(&bytes));
+    }
+
+    #[test]
+    fn thumbnail_end_marker_ignored() {
+        // An APP1 segment holding FF DA .. FF D9, like an EXIF thumbnail, then a cut main scan.
+        let mut bytes = vec![
+            0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x08, 0xFF, 0xDA, 0x01, 0xFF, 0xD9, 0x00,
+        ];
+        bytes.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x12, 0x34]);
+        assert!(!has_end_of_image(&bytes));
+    }
+
+    #[test]
+    fn no_scan_left_to_decoder() {
+        assert!(has_end_of_image(&[0xFF, 0xD8, 0xFF]));
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests of `pers-imaging`, one module per operation.
+//!
+//! Tests that read the shared image corpus print a line and skip their corpus checks when it
+//! is absent. The fixtures built in code run everywhere.
+#![allow(clippy::unwrap_used)]
+
+mod bad_input;
+mod fixtures;
+mod metadata;
+mod orientation;
+mod resize;
+mod support;
