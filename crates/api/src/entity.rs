@@ -56,7 +56,7 @@ pub struct EntitySummary {
     pub description: Option<String>,
     /// Current image URL, when the entity has one.
     pub image_url: Option<String>,
-    /// Whether the entity is active, when the server says.
+    /// Whether the entity is active, when the server sends it.
     pub is_active: Option<bool>,
 }
 

@@ -23,7 +23,7 @@ pub struct BusinessOption {
 /// replaced by their length.
 #[derive(thiserror::Error, Debug)]
 pub enum ApiError {
-    /// The server answered with an RFC 7807 problem body (or an error body close to one).
+    /// The server returned an RFC 7807 problem body, or an error body close to one.
     #[error("{}", problem_message(.path, *.status, .title, .detail, .code, .correlation_id))]
     Problem {
         /// HTTP status of the response.
@@ -36,8 +36,9 @@ pub enum ApiError {
         detail: Option<String>,
         /// Id to quote to PERS support.
         correlation_id: Option<String>,
-        /// Whether the server says a retry may succeed. When the body has no `retryable` field,
-        /// `Some(false)` for the `VALIDATION`, `SECURITY` and `DOMAIN_RULE` categories.
+        /// Whether the server marks the request as worth retrying. When the body has no
+        /// `retryable` field, `Some(false)` for the `VALIDATION`, `SECURITY` and `DOMAIN_RULE`
+        /// categories.
         retryable: Option<bool>,
         /// Request path relative to the base URL, such as `/auth/token`, without a query.
         path: String,
@@ -81,7 +82,7 @@ pub enum ApiError {
     InvalidBaseUrl {
         /// The rejected value, without its query string.
         value: String,
-        /// Why it was rejected.
+        /// Reason for the rejection.
         reason: String,
     },
 }
@@ -96,7 +97,7 @@ impl ApiError {
         }
     }
 
-    /// Returns true when the server answered 401, which means the session is no longer valid
+    /// Returns true when the server returned 401, which means the session is no longer valid
     /// even after a refresh and the user must sign in again.
     pub fn is_unauthorized(&self) -> bool {
         self.status() == Some(401)

@@ -4,7 +4,7 @@
 //! - The *project key* (`x-project-key`) names the tenant and goes on every request.
 //! - An *identity token* comes from the identity provider (Firebase Auth's REST API, see
 //!   [`identity`]) and is exchanged for a PERS [`Session`] by [`ApiClient::create_session`].
-//! - A session holds a PERS access token (a JWT sent as `Authorization: Bearer`) and a refresh
+//! - A session contains a PERS access token (a JWT sent as `Authorization: Bearer`) and a refresh
 //!   token. Every call taking a `&Session` refreshes the pair once on a 401 and retries once.
 //! - A [`SignedUrl`] is an S3 presigned URL for one entity file. Its query string is a
 //!   credential, so `Debug` and `Display` show only the scheme, host and path.

@@ -16,7 +16,7 @@ pub enum SignedUrlMethod {
     Get,
 }
 
-/// What to sign: one file of one entity.
+/// Request for a signed URL to one file of one entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StorageUrlRequest {
     /// Kind of entity the file belongs to.

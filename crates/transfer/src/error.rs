@@ -9,11 +9,11 @@ pub enum TransferError {
     /// The signed URL was rejected before any request was sent.
     #[error("invalid signed URL: {reason}")]
     InvalidUrl {
-        /// Why the URL was rejected; never quotes the query.
+        /// Reason for the rejection, which never quotes the query.
         reason: String,
     },
 
-    /// The storage host answered with an error status (other than 404 on GET).
+    /// The storage host returned an error status (other than 404 on GET).
     #[error("{}", rejected_message(.url, *.status, .code, .message))]
     Rejected {
         /// HTTP status of the response.

@@ -1,8 +1,9 @@
 //! Streaming PUT and size-capped GET against signed storage URLs.
 //!
-//! The crate knows signed URLs and bytes, not PERS: it never adds an `Authorization` or
-//! `x-project-key` header, and every request carries only the headers set here
-//! (`Content-Type` and `Content-Length` on PUT). A [`SignedUrl`]'s query string is a
+//! The crate handles signed URLs and bytes and has no PERS logic. It never adds an
+//! `Authorization` or `x-project-key` header: a request carries only the headers set here
+//! (`Content-Type` and `Content-Length` on PUT) and the default headers of the
+//! `reqwest::Client` it was given, which should have none. A [`SignedUrl`]'s query string is a
 //! credential, so `Debug`, `Display`, logs and errors show only `scheme://host[:port]/path`.
 
 mod error;

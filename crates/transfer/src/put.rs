@@ -26,7 +26,7 @@ pub struct PutOutcome {
     pub bytes_sent: u64,
 }
 
-/// What the body stream reports to the task that awaits the response.
+/// Event sent by the body stream to the task that awaits the response.
 enum BodyEvent {
     Sent(u64),
     FileFailed(io::Error),
@@ -187,7 +187,7 @@ where
 {
     let mut bytes_sent = 0u64;
     let reported = chunks.map(move |chunk| {
-        // A send fails only when the upload is no longer awaited; nothing listens then.
+        // Sending fails only once the receiver is dropped, so no one awaits progress then.
         let _ = match &chunk {
             Ok(bytes) => {
                 bytes_sent += bytes.len() as u64;

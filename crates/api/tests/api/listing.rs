@@ -21,7 +21,7 @@ fn page_number(request: &Recorded) -> u64 {
         .unwrap_or(0)
 }
 
-/// Starts a server that signs in and answers `GET /v2/campaigns` with `page(n)`.
+/// Starts a server that signs in and serves `GET /v2/campaigns` from `page(n)`.
 async fn campaign_server(page: fn(u64) -> Value) -> MockServer {
     MockServer::start(move |request: Recorded| async move {
         match request.path() {
@@ -44,8 +44,10 @@ async fn paged_object_walks_all_pages() {
     let server = campaign_server(|page| {
         let start = (page - 1) * 50;
         let end = (start + 50).min(120);
-        let pagination =
-            json!({ "page": page, "limit": 50, "total": 120, "totalPages": 3, "hasNext": page < 3 });
+        let has_next = page < 3;
+        let pagination = json!({
+            "page": page, "limit": 50, "total": 120, "totalPages": 3, "hasNext": has_next
+        });
         json!({ "data": campaigns(start..end), "pagination": pagination })
     })
     .await;

@@ -32,7 +32,7 @@ pub fn access_token(label: &str) -> String {
     jwt(&json!({ "sub": label, "authType": "tenant", "exp": 4_102_444_800u64 }))
 }
 
-/// The reply to `POST /v2/auth/token` with a tenant access token labelled "first".
+/// Builds the reply to `POST /v2/auth/token` with a tenant access token labelled "first".
 pub fn token_reply() -> Reply {
     Reply::json(
         200,
@@ -56,7 +56,7 @@ pub async fn tenant_session(client: &ApiClient) -> Session {
         .unwrap()
 }
 
-/// Starts a server that signs in on `/v2/auth/token` and answers everything else with `reply`.
+/// Starts a server that signs in on `/v2/auth/token` and replies `reply` to everything else.
 pub async fn server_replying(reply: Reply) -> MockServer {
     MockServer::start(move |request: Recorded| {
         let reply = reply.clone();

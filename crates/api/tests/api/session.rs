@@ -30,7 +30,7 @@ fn refreshed_reply() -> Reply {
     )
 }
 
-/// Answers campaigns only for the "second" token, and refreshes with `refresh`.
+/// Serves campaigns only for the "second" token, and refreshes with `refresh`.
 async fn expiring_server(refresh: fn() -> Reply) -> MockServer {
     MockServer::start(move |request: Recorded| async move {
         match request.path() {

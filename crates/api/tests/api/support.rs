@@ -159,6 +159,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
         }
         buffer.extend_from_slice(&chunk[..count]);
     };
+
     let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
     let mut rest = buffer[head_end + 4..].to_vec();
     let mut lines = head.split("\r\n");
@@ -169,6 +170,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
         .collect();
+
     let mut recorded = Recorded {
         method,
         target,
