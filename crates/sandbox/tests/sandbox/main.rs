@@ -1,0 +1,15 @@
+//! Integration tests of the sandbox: each module covers one operation, against a sandbox started
+//! in-process on free ports with a temporary data dir.
+
+#![allow(clippy::unwrap_used)]
+
+mod binary;
+mod businesses;
+mod campaigns;
+mod common;
+mod entity_storage_url;
+mod problems;
+mod restart;
+mod sign_in;
+mod signed_urls;
+mod tokens;
