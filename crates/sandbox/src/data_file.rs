@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::SandboxError;
 
-/// Who may read a written file.
+/// Permissions of a written file.
 #[derive(Clone, Copy)]
 pub(crate) enum FileMode {
     /// The default permissions of the process.

@@ -36,7 +36,7 @@ pub enum SandboxError {
     InvalidConfig {
         /// The field of [`crate::SandboxConfig`] that is out of range.
         field: &'static str,
-        /// What is wrong with it.
+        /// The reason the value is invalid.
         reason: String,
     },
     /// The object store could not be set up on its root folder.

@@ -12,7 +12,7 @@ type HmacSha256 = Hmac<Sha256>;
 
 const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
 
-/// Why a token was rejected. Messages never contain the token.
+/// Reason a token was rejected. Messages never contain the token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum JwtError {
     /// Not three base64url parts, a header other than HS256, or claims that do not parse.
@@ -34,7 +34,8 @@ struct Expiry {
 
 /// Signs `claims` with `key` and returns the compact JWT.
 pub(crate) fn encode<C: Serialize>(claims: &C, key: &[u8]) -> String {
-    // Serialising plain structs of strings and integers cannot fail.
+    // Serialising the claim structs, which contain only strings, integers and options, cannot
+    // fail.
     let payload = serde_json::to_vec(claims).unwrap_or_default();
     let signing_input = format!(
         "{}.{}",

@@ -8,7 +8,7 @@
 //! - the S3 store: s3s-fs over `data_dir/store`, which checks SigV4 signatures, so expired,
 //!   tampered and wrong-method URLs and wrong content types are rejected as real S3 would.
 //!
-//! The data dir holds `seed.json` (the demo tenant, businesses, campaigns, tokens, redemptions,
+//! The data dir contains `seed.json` (the demo tenant, businesses, campaigns, tokens, redemptions,
 //! users and accounts), `keys.json` (project key, token signing key and store credentials, mode
 //! 0600) and the stored objects. Everything is created on first start and reused afterwards.
 //!

@@ -49,7 +49,7 @@ fn main() -> ExitCode {
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
 ///
 /// s3s logs each request's URI at debug, and a presigned URI contains its signature, so the s3s
-/// crates stay at `info` or above whatever `RUST_LOG` says.
+/// crates stay at `info` or above regardless of `RUST_LOG`.
 fn init_logging() {
     use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;

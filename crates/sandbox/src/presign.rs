@@ -5,14 +5,14 @@ use std::time::Duration;
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
 use url::Url;
 
-/// Name of the one bucket that holds every entity file.
+/// Name of the one bucket that contains every entity file.
 pub(crate) const BUCKET_NAME: &str = "pers-assets";
 
 /// The only region the sandbox signs for. s3s does not check the region, so pinning it here is
 /// what keeps every URL consistent.
 pub(crate) const REGION: &str = "us-east-1";
 
-/// Longest lifetime real S3 accepts for a presigned URL: 7 days.
+/// Maximum lifetime real S3 accepts for a presigned URL: 7 days.
 pub(crate) const MAX_PRESIGNED_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// Signs GET and PUT URLs for objects in [`BUCKET_NAME`] at one store address.

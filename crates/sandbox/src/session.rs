@@ -38,7 +38,7 @@ impl FromRequestParts<AppState> for ProjectKey {
     }
 }
 
-/// Who is calling: the project key alone, or a verified session.
+/// The caller of a request: the project key alone, or a verified session.
 #[derive(Clone, Debug)]
 pub(crate) enum Caller {
     /// Project key only, without a bearer token.

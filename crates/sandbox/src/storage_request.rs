@@ -11,7 +11,7 @@ pub(crate) const MAX_EXTENSION_CHARS: usize = 10;
 /// the 255-byte file name limit of the file systems s3s-fs writes to.
 pub(crate) const MAX_FILE_NAME_BYTES: usize = 200;
 
-/// Longest object key the embedded store can hold.
+/// Maximum object key length, in bytes, that the embedded store accepts.
 ///
 /// s3s-fs 0.14.1 writes each object's metadata to one file in the store root named
 /// `.bucket-{b64(bucket)}.object-{b64(key)}.metadata.json` (URL-safe base64 without padding), and
@@ -151,7 +151,7 @@ pub(crate) fn object_key(
         return Err(Problem::validation(
             "fileName",
             format!(
-                "fileName is too long for this entity: the sandbox store holds object keys of at \
+                "fileName is too long for this entity: the sandbox store accepts object keys of at \
                  most {MAX_OBJECT_KEY_BYTES} bytes, so fileName may have at most \
                  {max_name_bytes} bytes here"
             ),

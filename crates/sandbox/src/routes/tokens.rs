@@ -24,9 +24,9 @@ pub(crate) async fn list_tokens(
         Caller::Public | Caller::Business { .. } => true,
     };
 
-    // NOTE: the PERS docs only say that `active=false` lets admins see inactive tokens; whether
-    // it returns inactive tokens alone or all of them is not documented. All of them is what an
-    // asset manager needs.
+    // NOTE: the PERS docs only state that `active=false` lets admins see inactive tokens. They do
+    // not state whether it returns inactive tokens alone or all tokens, so the sandbox returns
+    // all of them, which is what an asset manager needs.
     let tokens: Vec<_> = state
         .world
         .tokens

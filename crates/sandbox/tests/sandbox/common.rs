@@ -185,7 +185,7 @@ impl TestSandbox {
     }
 }
 
-/// A storage URL request body.
+/// Builds a storage URL request body.
 pub fn storage_request(
     entity_type: &str,
     entity_id: &str,
@@ -223,9 +223,9 @@ pub fn jwt_claims(token: &str) -> Value {
 }
 
 /// Asserts that the store rejected a request, with 400 or 403 as S3-compatible stores differ.
-pub fn assert_rejected(status: StatusCode, what: &str) {
+pub fn assert_rejected(status: StatusCode, request: &str) {
     assert!(
         status == StatusCode::FORBIDDEN || status == StatusCode::BAD_REQUEST,
-        "{what} must be rejected with 400 or 403, got {status}"
+        "{request} must be rejected with 400 or 403, got {status}"
     );
 }

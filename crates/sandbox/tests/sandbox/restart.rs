@@ -62,3 +62,53 @@ async fn keys_file_is_owner_only() {
         .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+/// Returns whether a new connection to `url` fails.
+async fn refuses_connections(url: &str) -> bool {
+    let client = reqwest::Client::new();
+    client
+        .get(url)
+        .send()
+        .await
+        .is_err_and(|error| error.is_connect())
+}
+
+#[tokio::test]
+async fn shutdown_stops_both_servers() {
+    let sandbox = common::start().await;
+    let base_url = sandbox.info().base_url.clone();
+    let storage_url = sandbox.info().storage_url.clone();
+    assert!(
+        !refuses_connections(&base_url).await,
+        "the API serves before shutdown"
+    );
+
+    sandbox.sandbox.shutdown().await;
+    assert!(
+        refuses_connections(&base_url).await,
+        "the API stops after shutdown"
+    );
+    assert!(
+        refuses_connections(&storage_url).await,
+        "the store stops after shutdown"
+    );
+}
+
+#[tokio::test]
+async fn drop_stops_both_servers() {
+    let sandbox = common::start().await;
+    let base_url = sandbox.info().base_url.clone();
+    let storage_url = sandbox.info().storage_url.clone();
+    drop(sandbox);
+
+    // The servers stop in their own tasks, so poll a bounded number of times.
+    let mut stopped = false;
+    for _ in 0..100 {
+        if refuses_connections(&base_url).await && refuses_connections(&storage_url).await {
+            stopped = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(stopped, "dropping the sandbox stops both servers");
+}

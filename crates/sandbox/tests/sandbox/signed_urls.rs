@@ -137,7 +137,7 @@ async fn longest_accepted_name_is_storable() {
     let sandbox = common::start().await;
     let admin = sandbox.access_token(ADMIN, "tenant", None).await;
 
-    // Find the longest name the sandbox signs for this entity, then check the store holds it.
+    // Find the longest name the sandbox signs for this entity, then check that the store accepts it.
     let mut longest = None;
     for length in (1..=200).rev() {
         let body = storage_request(
