@@ -32,20 +32,29 @@ pub(crate) struct Decoded {
 /// Decodes `bytes` of a sniffed, decodable `format` and applies its EXIF orientation.
 ///
 /// The header dimensions are checked against `limits` before the pixel buffer is allocated.
-/// A panic inside a decoder is caught and returned as [`ImagingError::Decode`].
+/// A panic inside a decoder is caught and returned as [`ImagingError::Decode`], which needs
+/// the default `panic = "unwind"` profile setting.
 pub(crate) fn decode(
     bytes: &[u8],
     format: SourceFormat,
     image_format: image::ImageFormat,
     limits: &Limits,
 ) -> Result<Decoded, ImagingError> {
-    // The closure only reads `bytes` and `limits`, so nothing observable is left half-updated
-    // when a decoder panics.
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+    catch_decoder_panic(format, || {
         decode_unguarded(bytes, format, image_format, limits)
-    }));
+    })
+}
+
+/// Runs `decode_step` and turns a panic inside it into [`ImagingError::Decode`].
+fn catch_decoder_panic<T>(
+    format: SourceFormat,
+    decode_step: impl FnOnce() -> Result<T, ImagingError>,
+) -> Result<T, ImagingError> {
+    // The decode step only reads its inputs, so nothing observable is left half-updated when
+    // it panics. The default panic hook still prints the panic message to stderr.
+    let outcome = panic::catch_unwind(AssertUnwindSafe(decode_step));
     outcome.unwrap_or_else(|_| {
-        tracing::warn!(%format, "image decoder panicked; rejecting the input");
+        tracing::warn!(%format, "image decoder panicked, so the input is rejected");
         Err(ImagingError::Decode {
             format,
             reason: PANIC_REASON.to_owned(),
@@ -61,7 +70,7 @@ fn decode_unguarded(
 ) -> Result<Decoded, ImagingError> {
     let to_decode_error = |error: image::ImageError| ImagingError::Decode {
         format,
-        reason: error.to_string(),
+        reason: clean_reason(&error.to_string()),
     };
 
     // The dimension limits are left out here, so that an oversized header is reported with
@@ -89,6 +98,8 @@ fn decode_unguarded(
         .map_err(to_decode_error)?;
 
     let orientation = read_orientation(&mut decoder, format);
+    // NOTE: corrupt entropy-coded JPEG data (bit flips, bad restart markers) decodes without
+    // an error, because `image` runs zune-jpeg in non-strict mode, and the garbage is kept.
     let mut image = DynamicImage::from_decoder(decoder).map_err(to_decode_error)?;
     image.apply_orientation(orientation);
 
@@ -97,6 +108,13 @@ fn decode_unguarded(
         orientation: orientation.to_exif(),
         animated_frames: count_frames(bytes, format).filter(|&frames| frames > 1),
     })
+}
+
+/// Puts a decoder message on one line without a final period, so it reads as a clause
+/// inside [`ImagingError::Decode`]'s message.
+fn clean_reason(message: &str) -> String {
+    let one_line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    one_line.trim_end_matches('.').to_owned()
 }
 
 /// Rejects header dimensions over the pixel count or side limits, pixel count first.
@@ -129,8 +147,48 @@ fn read_orientation(decoder: &mut impl ImageDecoder, format: SourceFormat) -> Or
     match decoder.orientation() {
         Ok(orientation) => orientation,
         Err(error) => {
-            tracing::debug!(%format, %error, "unreadable EXIF orientation; using 1");
+            tracing::debug!(%format, %error, "EXIF orientation unreadable, so orientation 1 is used");
             Orientation::NoTransforms
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_reason_one_line() {
+        assert_eq!(
+            clean_reason("Not enough bytes,\n expected 1.\n"),
+            "Not enough bytes, expected 1"
+        );
+    }
+
+    #[test]
+    fn decoder_panic_becomes_decode_error() {
+        let result: Result<(), _> =
+            catch_decoder_panic(SourceFormat::Gif, || panic!("simulated decoder bug"));
+        let Err(ImagingError::Decode { format, reason }) = result else {
+            panic!("expected a decode error, got {result:?}");
+        };
+        assert_eq!(format, SourceFormat::Gif);
+        assert_eq!(reason, PANIC_REASON);
+    }
+
+    #[test]
+    fn pixel_limit_checked_first() {
+        let limits = Limits::default();
+        let result = check_dimensions(100_000, 100_000, &limits);
+        assert!(
+            matches!(result, Err(ImagingError::TooManyPixels { .. })),
+            "{result:?}"
+        );
+        let result = check_dimensions(30_001, 1, &limits);
+        assert!(
+            matches!(result, Err(ImagingError::DimensionTooLarge { .. })),
+            "{result:?}"
+        );
+        assert!(check_dimensions(30_000, 3_333, &limits).is_ok());
     }
 }

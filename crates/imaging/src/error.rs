@@ -2,7 +2,7 @@
 
 use crate::format::{OutputFormat, SourceFormat};
 
-/// Why an input was rejected or could not be prepared.
+/// Reason an input was rejected or could not be prepared.
 ///
 /// Messages are sentences without the file name, which the caller adds. Every limit in a
 /// message is the value of the [`Limits`](crate::Limits) field that was exceeded.
@@ -24,7 +24,7 @@ pub enum ImagingError {
     Unsupported {
         /// The recognised format.
         format: SourceFormat,
-        /// What the user can do instead, for example "export as JPEG or PNG".
+        /// Action the user can take instead, for example "export as JPEG or PNG".
         hint: &'static str,
     },
 

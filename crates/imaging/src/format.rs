@@ -110,7 +110,7 @@ const SVG_SCAN_BYTES: usize = 4096;
 
 /// Identifies the format from the leading bytes of the content, never from a file name.
 ///
-/// Returns `None` when the bytes match no known signature. A match says only that the header
+/// Returns `None` when the bytes match no known signature. A match means only that the header
 /// looks right, and decoding may still fail.
 pub fn sniff(bytes: &[u8]) -> Option<SourceFormat> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {

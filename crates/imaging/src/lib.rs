@@ -3,7 +3,7 @@
 //! [`prepare`] turns the bytes of a dropped file into an upright image whose longer side is
 //! at most [`Preset::max_edge`], encoded as JPEG, or as PNG when it has transparency, with no
 //! EXIF, XMP, IPTC or ICC data. It rejects an input with an [`ImagingError`] whose message
-//! says what failed and what to do. [`thumbnail`] runs the same pipeline for gallery tiles.
+//! states what failed and what to do. [`thumbnail`] runs the same pipeline for gallery tiles.
 //!
 //! Formats are identified from content by [`sniff`], never from a file name. JPEG, PNG,
 //! WebP, GIF, BMP, TIFF and ICO are decoded. HEIC, AVIF and SVG are recognised and rejected
@@ -14,7 +14,8 @@
 //! [`PreparedImage::animated_frames`] reports the source's frame count.
 //!
 //! A truncated JPEG, one with no end-of-image marker after its scan data, is rejected with
-//! [`ImagingError::Decode`]. It is never decoded with its missing rows filled in.
+//! [`ImagingError::Decode`]. It is never decoded with its missing rows filled in. Corrupt
+//! scan data inside a complete JPEG is not detected, and it decodes with visible damage.
 
 mod animation;
 mod decode;

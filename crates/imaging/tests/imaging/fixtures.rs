@@ -5,7 +5,7 @@ use std::io::Cursor;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 
-/// Corner colours of the test card, clockwise from the top left.
+/// Top-left corner colour of the test card.
 pub const RED: Rgb<u8> = Rgb([220, 30, 30]);
 /// Top-right corner colour.
 pub const GREEN: Rgb<u8> = Rgb([30, 170, 60]);
@@ -17,7 +17,7 @@ const BACKGROUND: Rgb<u8> = Rgb([235, 235, 235]);
 
 /// Draws a `width`x`height` card with a coloured square of a quarter of the height in each
 /// corner: red top-left, green top-right, blue bottom-left, yellow bottom-right. Every one of
-/// the eight EXIF orientations moves at least one corner, so any error shows.
+/// orientation other than 1 moves at least two corner colours, so any error shows.
 pub fn card(width: u32, height: u32) -> RgbImage {
     let square = height / 4;
     RgbImage::from_fn(width, height, |x, y| {
@@ -94,7 +94,7 @@ pub fn with_app1(jpeg: &[u8], segment: &[u8]) -> Vec<u8> {
     bytes
 }
 
-/// The card as a JPEG stored for `orientation`, with that orientation in its EXIF.
+/// Encodes the card as a JPEG stored for `orientation`, with that orientation in its EXIF.
 pub fn oriented_card_jpeg(upright: &RgbImage, orientation: u8) -> Vec<u8> {
     let stored = stored_for(upright, orientation);
     with_app1(
@@ -103,7 +103,7 @@ pub fn oriented_card_jpeg(upright: &RgbImage, orientation: u8) -> Vec<u8> {
     )
 }
 
-/// A 1x1 opaque orange PNG.
+/// Encodes a 1x1 opaque orange PNG.
 pub fn pixel_png() -> Vec<u8> {
     png(&DynamicImage::ImageRgb8(RgbImage::from_pixel(
         1,
@@ -112,7 +112,7 @@ pub fn pixel_png() -> Vec<u8> {
     )))
 }
 
-/// A 64x64 RGBA PNG: transparent background with an opaque blue square in the middle.
+/// Encodes a 64x64 RGBA PNG: a transparent background with an opaque blue square in the middle.
 pub fn translucent_png() -> Vec<u8> {
     let image = RgbaImage::from_fn(64, 64, |x, y| {
         if (16..48).contains(&x) && (16..48).contains(&y) {
@@ -124,7 +124,7 @@ pub fn translucent_png() -> Vec<u8> {
     png(&DynamicImage::ImageRgba8(image))
 }
 
-/// A PNG whose IHDR declares `width`x`height` 8-bit RGBA, followed by an IDAT holding an
+/// Builds a PNG whose IHDR declares `width`x`height` 8-bit RGBA, followed by an IDAT holding an
 /// empty zlib stream and IEND: a header with no pixel data behind it.
 pub fn header_only_png(width: u32, height: u32) -> Vec<u8> {
     let mut ihdr = Vec::new();

@@ -6,6 +6,7 @@
 
 mod bad_input;
 mod fixtures;
+mod formats;
 mod metadata;
 mod orientation;
 mod resize;

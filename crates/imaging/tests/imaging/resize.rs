@@ -134,7 +134,7 @@ fn corpus_deep_png_to_8bit() {
     let prepared = prepare_ok(&read(&corpus, file), file);
     assert_eq!(prepared.format, OutputFormat::Jpeg);
     let decoded = image::load_from_memory(&prepared.bytes).unwrap().to_luma8();
-    // A smooth ramp changes little between neighbours; swapped bytes would give noise.
+    // A smooth ramp changes little between neighbours, but swapped bytes would give noise.
     let row: Vec<u8> = (0..decoded.width())
         .map(|x| decoded.get_pixel(x, 64).0[0])
         .collect();

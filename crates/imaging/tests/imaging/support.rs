@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use image::{DynamicImage, GenericImageView, Rgb, RgbImage};
+use image::{Rgb, RgbImage};
 use pers_imaging::{Limits, PreparedImage, Preset};
 
 /// Returns the corpus folder, `../shared/corpus` beside the repository root, or prints why
@@ -61,9 +61,4 @@ pub fn close(actual: Rgb<u8>, expected: Rgb<u8>, tolerance: u8) -> bool {
         .iter()
         .zip(expected.0)
         .all(|(&a, e)| a.abs_diff(e) <= tolerance)
-}
-
-/// Converts a dynamic image to RGB and returns its size with it.
-pub fn rgb_of(image: &DynamicImage) -> ((u32, u32), RgbImage) {
-    (image.dimensions(), image.to_rgb8())
 }
