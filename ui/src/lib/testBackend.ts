@@ -79,7 +79,7 @@ export class TestBackend implements Backend {
     onEvent: (event: UploadEvent) => void,
   ): Promise<JobId> {
     this.requireSession('start_upload');
-    const jobId = `job-${this.uploads.length + 1}`;
+    const jobId = this.uploads.length + 1;
     this.uploads.push({ jobId, entity, paths, emit: onEvent });
     return jobId;
   }

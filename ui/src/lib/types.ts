@@ -7,8 +7,8 @@
 /** Environment the user signs in to. */
 export type Environment = 'sandbox' | 'production' | 'custom';
 
-/** `tenant` signs in as a tenant admin, `business` as business staff. */
-export type AuthType = 'tenant' | 'business';
+/** `tenant` signs in as a tenant admin, `business` as business staff. The app offers no `user` sign-in. */
+export type AuthType = 'tenant' | 'business' | 'user';
 
 /** Kinds of PERS entity that carry images. The app lists campaigns and tokens for now. */
 export type EntityType = 'campaign' | 'token' | 'redemption' | 'business' | 'tenant' | 'user';
@@ -39,6 +39,8 @@ export interface SignInRequest {
   email: string;
   password: string;
   kind: AuthType;
+  /** The business to act for, when the account belongs to several. */
+  businessId?: string | null;
 }
 
 /** `pers_library::SessionInfo`: who is signed in, without any token. */
@@ -96,6 +98,10 @@ export interface GalleryItem {
   uploadedBy?: string | null;
   /** Key of the cached thumbnail, served by the `pers-asset` URI scheme. */
   thumbnailKey?: string | null;
+  /** Hex SHA-256 of the stored bytes. */
+  sha256: string;
+  /** Why there is no thumbnail, when there is none. */
+  thumbnailError?: string | null;
 }
 
 /** `pers_library::Gallery`. `local` means the shared manifest could not be read. */
@@ -105,13 +111,11 @@ export interface Gallery {
   notice?: string | null;
 }
 
-// NOTE: the Rust `JobId` and file ids are assumed to serialize as strings. The queue reducer
-// converts them with `String()` so a numeric id still works there.
-/** Identifier of one upload job (one batch of files). */
-export type JobId = string;
+/** Identifier of one upload job (one batch of files), unique within one run of the app. */
+export type JobId = number;
 
-/** Identifier of one file within an upload job. */
-export type FileId = string;
+/** Index of one file within its upload job. */
+export type FileId = number;
 
 /** Pipeline stage of one file. */
 export type FileStage = 'preparing' | 'signing' | 'uploading' | 'verifying' | 'recording';
@@ -136,6 +140,8 @@ export type UploadEvent =
       width: number;
       height: number;
       contentType: string;
+      /** Set when an animated source was reduced to its first frame. */
+      firstFrameOf?: number | null;
     }
   | { event: 'fileProgress'; jobId: JobId; fileId: FileId; bytesSent: number; bytesTotal: number }
   | { event: 'fileDone'; jobId: JobId; fileId: FileId; fileName: string; alreadyUploaded: boolean }
@@ -143,7 +149,7 @@ export type UploadEvent =
       event: 'fileFailed';
       jobId: JobId;
       fileId: FileId;
-      code: string;
+      code: ErrorCode;
       message: string;
       retryable: boolean;
     }

@@ -13,10 +13,10 @@ const entity: EntityRef = { entityType: 'campaign', id: 'c1' };
 
 const started: UploadEvent = {
   event: 'started',
-  jobId: 'j1',
+  jobId: 1,
   files: [
-    { fileId: 'a', name: 'a.jpg', path: '/tmp/a.jpg', sizeBytes: 1000 },
-    { fileId: 'b', name: 'b.txt', path: '/tmp/b.txt', sizeBytes: 3000 },
+    { fileId: 1, name: 'a.jpg', path: '/tmp/a.jpg', sizeBytes: 1000 },
+    { fileId: 2, name: 'b.txt', path: '/tmp/b.txt', sizeBytes: 3000 },
   ],
   totalBytes: 4000,
 };
@@ -25,7 +25,7 @@ function run(events: UploadEvent[], state: QueueState = emptyQueue): QueueState 
   return events.reduce((s, event) => applyUploadEvent(s, event, entity), state);
 }
 
-function row(state: QueueState, fileId: string) {
+function row(state: QueueState, fileId: number) {
   const found = state.batches[0]?.rows.find((r) => r.fileId === fileId);
   if (!found) throw new Error(`no row ${fileId}`);
   return found;
@@ -38,28 +38,28 @@ describe('applyUploadEvent', () => {
     expect(state.batches).toHaveLength(1);
     expect(state.batches[0]?.entity).toEqual(entity);
     expect(state.batches[0]?.rows.map((r) => r.name)).toEqual(['a.jpg', 'b.txt']);
-    expect(row(state, 'a').status).toBe('waiting');
-    expect(row(state, 'a').progress).toBe(0);
+    expect(row(state, 1).status).toBe('waiting');
+    expect(row(state, 1).progress).toBe(0);
   });
 
   it('follows a file through its stages to done', () => {
     const state = run([
       started,
-      { event: 'fileStage', jobId: 'j1', fileId: 'a', stage: 'preparing' },
+      { event: 'fileStage', jobId: 1, fileId: 1, stage: 'preparing' },
       {
         event: 'filePrepared',
-        jobId: 'j1',
-        fileId: 'a',
+        jobId: 1,
+        fileId: 1,
         outputBytes: 800,
         width: 1600,
         height: 900,
         contentType: 'image/jpeg',
       },
-      { event: 'fileStage', jobId: 'j1', fileId: 'a', stage: 'uploading' },
-      { event: 'fileProgress', jobId: 'j1', fileId: 'a', bytesSent: 400, bytesTotal: 800 },
+      { event: 'fileStage', jobId: 1, fileId: 1, stage: 'uploading' },
+      { event: 'fileProgress', jobId: 1, fileId: 1, bytesSent: 400, bytesTotal: 800 },
     ]);
 
-    const a = row(state, 'a');
+    const a = row(state, 1);
     expect(a.status).toBe('uploading');
     expect(a.output).toEqual({ bytes: 800, width: 1600, height: 900, contentType: 'image/jpeg' });
     expect(a.bytesSent).toBe(400);
@@ -70,39 +70,39 @@ describe('applyUploadEvent', () => {
       [
         {
           event: 'fileDone',
-          jobId: 'j1',
-          fileId: 'a',
+          jobId: 1,
+          fileId: 1,
           fileName: 'a-1f2e.jpg',
           alreadyUploaded: false,
         },
       ],
       state,
     );
-    expect(row(done, 'a').status).toBe('done');
-    expect(row(done, 'a').progress).toBe(1);
-    expect(row(done, 'a').storedName).toBe('a-1f2e.jpg');
+    expect(row(done, 1).status).toBe('done');
+    expect(row(done, 1).progress).toBe(1);
+    expect(row(done, 1).storedName).toBe('a-1f2e.jpg');
   });
 
   it('never moves progress or bytes backwards', () => {
     const events: UploadEvent[] = [
       started,
-      { event: 'fileStage', jobId: 'j1', fileId: 'a', stage: 'uploading' },
-      { event: 'fileProgress', jobId: 'j1', fileId: 'a', bytesSent: 600, bytesTotal: 800 },
+      { event: 'fileStage', jobId: 1, fileId: 1, stage: 'uploading' },
+      { event: 'fileProgress', jobId: 1, fileId: 1, bytesSent: 600, bytesTotal: 800 },
       // A re-signed retry sends the file again from the start.
-      { event: 'fileStage', jobId: 'j1', fileId: 'a', stage: 'signing' },
-      { event: 'fileProgress', jobId: 'j1', fileId: 'a', bytesSent: 100, bytesTotal: 800 },
-      { event: 'fileProgress', jobId: 'j1', fileId: 'a', bytesSent: 700, bytesTotal: 800 },
+      { event: 'fileStage', jobId: 1, fileId: 1, stage: 'signing' },
+      { event: 'fileProgress', jobId: 1, fileId: 1, bytesSent: 100, bytesTotal: 800 },
+      { event: 'fileProgress', jobId: 1, fileId: 1, bytesSent: 700, bytesTotal: 800 },
     ];
 
     let state = emptyQueue;
     let previous = 0;
     for (const event of events) {
       state = applyUploadEvent(state, event, entity);
-      const progress = row(state, 'a').progress;
+      const progress = row(state, 1).progress;
       expect(progress, `after ${event.event}`).toBeGreaterThanOrEqual(previous);
       previous = progress;
     }
-    expect(row(state, 'a').bytesSent).toBe(700);
+    expect(row(state, 1).bytesSent).toBe(700);
   });
 
   it('keeps a failure with its reason while the rest goes on', () => {
@@ -110,60 +110,42 @@ describe('applyUploadEvent', () => {
       started,
       {
         event: 'fileFailed',
-        jobId: 'j1',
-        fileId: 'b',
+        jobId: 1,
+        fileId: 2,
         code: 'INVALID_INPUT',
         message: 'b.txt is not an image.',
         retryable: false,
       },
       {
         event: 'fileDone',
-        jobId: 'j1',
-        fileId: 'a',
+        jobId: 1,
+        fileId: 1,
         fileName: 'a-1f2e.jpg',
         alreadyUploaded: true,
       },
       // A late event for the failed file must not revive it.
-      { event: 'fileStage', jobId: 'j1', fileId: 'b', stage: 'uploading' },
+      { event: 'fileStage', jobId: 1, fileId: 2, stage: 'uploading' },
     ]);
 
-    expect(row(state, 'b').status).toBe('failed');
-    expect(row(state, 'b').error?.message).toBe('b.txt is not an image.');
-    expect(row(state, 'a').status).toBe('done');
-    expect(statusLabel(row(state, 'a'))).toBe('Already in gallery');
+    expect(row(state, 2).status).toBe('failed');
+    expect(row(state, 2).error?.message).toBe('b.txt is not an image.');
+    expect(row(state, 1).status).toBe('done');
+    expect(statusLabel(row(state, 1))).toBe('Already in gallery');
   });
 
   it('ignores events of unknown jobs and files', () => {
     const state = run([
       started,
-      { event: 'fileStage', jobId: 'other', fileId: 'a', stage: 'uploading' },
-      { event: 'fileStage', jobId: 'j1', fileId: 'zzz', stage: 'uploading' },
+      { event: 'fileStage', jobId: 99, fileId: 1, stage: 'uploading' },
+      { event: 'fileStage', jobId: 1, fileId: 999, stage: 'uploading' },
     ]);
 
-    expect(row(state, 'a').status).toBe('waiting');
+    expect(row(state, 1).status).toBe('waiting');
     expect(state.batches).toHaveLength(1);
   });
 
   it('does not add a batch twice for a repeated started event', () => {
     expect(run([started, started]).batches).toHaveLength(1);
-  });
-
-  it('accepts numeric ids from the core', () => {
-    const numeric = {
-      event: 'started',
-      jobId: 7,
-      files: [{ fileId: 1, name: 'n.png', path: '/n.png' }],
-    } as unknown as UploadEvent;
-    const stage = {
-      event: 'fileStage',
-      jobId: 7,
-      fileId: 1,
-      stage: 'preparing',
-    } as unknown as UploadEvent;
-
-    const state = run([numeric, stage]);
-
-    expect(row(state, '1').status).toBe('preparing');
   });
 });
 
@@ -171,7 +153,7 @@ describe('batchTotals', () => {
   it('counts done and failed files and weighs progress by size', () => {
     const state = run([
       started,
-      { event: 'fileDone', jobId: 'j1', fileId: 'a', fileName: 'a.jpg', alreadyUploaded: false },
+      { event: 'fileDone', jobId: 1, fileId: 1, fileName: 'a.jpg', alreadyUploaded: false },
     ]);
     const batch = state.batches[0];
     if (!batch) throw new Error('no batch');
@@ -188,16 +170,16 @@ describe('batchTotals', () => {
   it('reaches 1 when every file has finished, failed ones included', () => {
     const state = run([
       started,
-      { event: 'fileDone', jobId: 'j1', fileId: 'a', fileName: 'a.jpg', alreadyUploaded: false },
+      { event: 'fileDone', jobId: 1, fileId: 1, fileName: 'a.jpg', alreadyUploaded: false },
       {
         event: 'fileFailed',
-        jobId: 'j1',
-        fileId: 'b',
+        jobId: 1,
+        fileId: 2,
         code: 'INVALID_INPUT',
         message: 'not an image',
         retryable: false,
       },
-      { event: 'finished', jobId: 'j1', done: 1, failed: 1 },
+      { event: 'finished', jobId: 1, done: 1, failed: 1 },
     ]);
     const batch = state.batches[0];
     if (!batch) throw new Error('no batch');
@@ -214,13 +196,13 @@ describe('batchTotals', () => {
     const state = run([
       {
         event: 'started',
-        jobId: 'j2',
+        jobId: 2,
         files: [
-          { fileId: 'x', name: 'x.png', path: '/x.png', sizeBytes: 10 },
-          { fileId: 'y', name: 'y.png', path: '/y.png' },
+          { fileId: 3, name: 'x.png', path: '/x.png', sizeBytes: 10 },
+          { fileId: 4, name: 'y.png', path: '/y.png' },
         ],
       },
-      { event: 'fileDone', jobId: 'j2', fileId: 'y', fileName: 'y.png', alreadyUploaded: false },
+      { event: 'fileDone', jobId: 2, fileId: 4, fileName: 'y.png', alreadyUploaded: false },
     ]);
     const batch = state.batches[0];
     if (!batch) throw new Error('no batch');
@@ -231,9 +213,9 @@ describe('batchTotals', () => {
 
 describe('markRetried', () => {
   it('flags only the given row', () => {
-    const state = markRetried(run([started]), 'j1', 'b');
+    const state = markRetried(run([started]), 1, 2);
 
-    expect(row(state, 'b').retried).toBe(true);
-    expect(row(state, 'a').retried).toBe(false);
+    expect(row(state, 2).retried).toBe(true);
+    expect(row(state, 1).retried).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // State of the upload queue, built from the shell's `UploadEvent`s by a pure reducer.
 
-import type { EntityRef, FileStage, UploadEvent } from '../types';
+import type { EntityRef, FileId, FileStage, JobId, UploadEvent } from '../types';
 
 /** Status of one file: waiting for its first stage, in a stage, or finished either way. */
 export type RowStatus = 'waiting' | FileStage | 'done' | 'failed';
@@ -15,7 +15,7 @@ export interface PreparedOutput {
 
 /** One file of a batch, as the queue shows it. */
 export interface UploadRow {
-  fileId: string;
+  fileId: FileId;
   name: string;
   path: string;
   sizeBytes: number | null;
@@ -35,7 +35,7 @@ export interface UploadRow {
 
 /** One upload job: the files dropped or picked together. */
 export interface UploadBatch {
-  jobId: string;
+  jobId: JobId;
   entity: EntityRef;
   rows: UploadRow[];
   totalBytes: number | null;
@@ -81,17 +81,15 @@ export function applyUploadEvent(
   event: UploadEvent,
   entity: EntityRef,
 ): QueueState {
-  const jobId = String(event.jobId);
-  if (event.event === 'started') return addBatch(state, jobId, event, entity);
+  if (event.event === 'started') return addBatch(state, event, entity);
 
   return {
     batches: state.batches.map((batch) => {
-      if (batch.jobId !== jobId) return batch;
+      if (batch.jobId !== event.jobId) return batch;
       if (event.event === 'finished') return { ...batch, finished: true };
-      const fileId = String(event.fileId);
       return {
         ...batch,
-        rows: batch.rows.map((row) => (row.fileId === fileId ? applyToRow(row, event) : row)),
+        rows: batch.rows.map((row) => (row.fileId === event.fileId ? applyToRow(row, event) : row)),
       };
     }),
   };
@@ -99,14 +97,14 @@ export function applyUploadEvent(
 
 function addBatch(
   state: QueueState,
-  jobId: string,
   event: Extract<UploadEvent, { event: 'started' }>,
   entity: EntityRef,
 ): QueueState {
+  const { jobId } = event;
   if (state.batches.some((batch) => batch.jobId === jobId)) return state;
 
   const rows = event.files.map((file): UploadRow => ({
-    fileId: String(file.fileId),
+    fileId: file.fileId,
     name: file.name,
     path: file.path,
     sizeBytes: file.sizeBytes ?? null,
@@ -170,7 +168,7 @@ function advance(row: UploadRow, progress: number): UploadRow {
 }
 
 /** Marks a failed file as retried, so its Retry button goes away. */
-export function markRetried(state: QueueState, jobId: string, fileId: string): QueueState {
+export function markRetried(state: QueueState, jobId: JobId, fileId: FileId): QueueState {
   return {
     batches: state.batches.map((batch) =>
       batch.jobId !== jobId
