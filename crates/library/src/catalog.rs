@@ -42,7 +42,9 @@ impl Catalog {
             .busy_timeout(std::time::Duration::from_secs(5))
             .map_err(LibraryError::catalog("setting the busy timeout"))?;
         migrate(&connection)?;
-        Ok(Catalog { connection: Mutex::new(connection) })
+        Ok(Catalog {
+            connection: Mutex::new(connection),
+        })
     }
 
     /// Merges `manifest` into the cached entries of `scope`, so no cached entry is lost.
@@ -54,12 +56,15 @@ impl Catalog {
         let mut cached = self.manifest(scope)?;
         cached.merge(manifest);
         let mut connection = self.lock();
-        let transaction =
-            connection.transaction().map_err(LibraryError::catalog("starting a transaction"))?;
+        let transaction = connection
+            .transaction()
+            .map_err(LibraryError::catalog("starting a transaction"))?;
         for (key, entry) in &cached.entries {
             upsert_entry(&transaction, scope, key, entry)?;
         }
-        transaction.commit().map_err(LibraryError::catalog("committing the manifest"))
+        transaction
+            .commit()
+            .map_err(LibraryError::catalog("committing the manifest"))
     }
 
     /// Merges one entry into the cached entries of `scope`.
@@ -83,9 +88,10 @@ impl Catalog {
             )
             .map_err(LibraryError::catalog("reading entries"))?;
         let rows = statement
-            .query_map(params![scope.environment, scope.entity_type, scope.entity_id], |row| {
-                row.get::<_, String>(0)
-            })
+            .query_map(
+                params![scope.environment, scope.entity_type, scope.entity_id],
+                |row| row.get::<_, String>(0),
+            )
             .map_err(LibraryError::catalog("reading entries"))?;
         let mut manifest = Manifest::new();
         for row in rows {
@@ -100,7 +106,9 @@ impl Catalog {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (each write is a transaction).
-        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -179,7 +187,10 @@ mod tests {
     fn entries_survive_reopen() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("catalog.sqlite3");
-        Catalog::open(&path).unwrap().merge_entry(&scope(), &entry("a")).unwrap();
+        Catalog::open(&path)
+            .unwrap()
+            .merge_entry(&scope(), &entry("a"))
+            .unwrap();
         let reopened = Catalog::open(&path).unwrap();
         assert_eq!(reopened.manifest(&scope()).unwrap().entries.len(), 1);
     }
@@ -189,7 +200,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let catalog = Catalog::open(&dir.path().join("catalog.sqlite3")).unwrap();
         catalog.merge_entry(&scope(), &entry("a")).unwrap();
-        let other = CatalogScope { entity_id: "c2".to_owned(), ..scope() };
+        let other = CatalogScope {
+            entity_id: "c2".to_owned(),
+            ..scope()
+        };
         assert!(catalog.manifest(&other).unwrap().entries.is_empty());
     }
 }

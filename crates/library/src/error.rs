@@ -39,9 +39,9 @@ pub enum LibraryError {
     Api {
         /// What the core was doing, for example "listing campaigns".
         context: String,
-        /// The underlying API error.
+        /// The underlying API error, boxed because it is large.
         #[source]
-        source: pers_api::ApiError,
+        source: Box<pers_api::ApiError>,
     },
 
     /// A transfer to or from the storage host failed.
@@ -49,9 +49,9 @@ pub enum LibraryError {
     Transfer {
         /// What the core was doing, for example "uploading logo.png".
         context: String,
-        /// The underlying transfer error.
+        /// The underlying transfer error, boxed because it is large.
         #[source]
-        source: pers_transfer::TransferError,
+        source: Box<pers_transfer::TransferError>,
     },
 
     /// An image could not be prepared.
@@ -160,11 +160,20 @@ impl LibraryError {
     }
 
     pub(crate) fn api(context: impl Into<String>, source: pers_api::ApiError) -> Self {
-        LibraryError::Api { context: context.into(), source }
+        LibraryError::Api {
+            context: context.into(),
+            source: Box::new(source),
+        }
     }
 
-    pub(crate) fn transfer(context: impl Into<String>, source: pers_transfer::TransferError) -> Self {
-        LibraryError::Transfer { context: context.into(), source }
+    pub(crate) fn transfer(
+        context: impl Into<String>,
+        source: pers_transfer::TransferError,
+    ) -> Self {
+        LibraryError::Transfer {
+            context: context.into(),
+            source: Box::new(source),
+        }
     }
 
     pub(crate) fn catalog(context: &'static str) -> impl FnOnce(rusqlite::Error) -> Self {

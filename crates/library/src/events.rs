@@ -47,7 +47,11 @@ pub struct QueuedFile {
 
 /// One event of an upload job.
 #[derive(Clone, Debug, Serialize)]
-#[serde(tag = "event", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "event",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum UploadEvent {
     /// The job accepted its files.
     Started {

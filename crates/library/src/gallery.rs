@@ -5,13 +5,13 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
+use crate::Inner;
 use crate::error::LibraryError;
 use crate::image_cache::{Rendition, THUMBNAIL_MAX_EDGE_PX};
 use crate::manifest::{Manifest, ManifestEntry};
 use crate::manifest_store::read_manifest;
 use crate::session::SignedIn;
 use crate::types::{EntityRef, Gallery, GalleryItem, GallerySource};
-use crate::Inner;
 
 /// How many thumbnails are fetched and made at once.
 const THUMBNAIL_CONCURRENCY: usize = 4;
@@ -38,11 +38,19 @@ pub(crate) async fn list(
                 "The shared asset list could not be read, so this shows what this computer \
                  recorded: {error}"
             );
-            (inner.catalog.manifest(&scope)?, GallerySource::Local, Some(notice))
+            (
+                inner.catalog.manifest(&scope)?,
+                GallerySource::Local,
+                Some(notice),
+            )
         }
     };
     let items = with_thumbnails(inner, signed_in, entity, &manifest).await;
-    Ok(Gallery { items, source, notice })
+    Ok(Gallery {
+        items,
+        source,
+        notice,
+    })
 }
 
 async fn with_thumbnails(
@@ -88,7 +96,10 @@ async fn thumbnail_key(
     entity: &EntityRef,
     entry: &ManifestEntry,
 ) -> Result<String, LibraryError> {
-    if let Some(key) = inner.image_cache.cached_key(Rendition::Thumbnail, &entry.sha256) {
+    if let Some(key) = inner
+        .image_cache
+        .cached_key(Rendition::Thumbnail, &entry.sha256)
+    {
         return Ok(key);
     }
     let bytes = download_preview(inner, signed_in, entity, entry).await?;
@@ -107,7 +118,9 @@ async fn thumbnail_key(
         )
     });
     task.await.map_err(|error| {
-        LibraryError::InvalidRequest(format!("making the thumbnail stopped unexpectedly: {error}"))
+        LibraryError::InvalidRequest(format!(
+            "making the thumbnail stopped unexpectedly: {error}"
+        ))
     })?
 }
 
@@ -124,7 +137,11 @@ pub(crate) async fn download_preview(
     }
     let storage = signed_in.storage(&inner.transfer, entity);
     let bytes = storage
-        .get(&entry.file_name, &entry.file_extension, MAX_PREVIEW_DOWNLOAD_BYTES)
+        .get(
+            &entry.file_name,
+            &entry.file_extension,
+            MAX_PREVIEW_DOWNLOAD_BYTES,
+        )
         .await?
         .ok_or_else(|| {
             LibraryError::InvalidRequest(format!(
@@ -140,6 +157,11 @@ pub(crate) async fn download_preview(
             entry.original_name, entry.sha256
         )));
     }
-    inner.image_cache.store(Rendition::Preview, &entry.sha256, &entry.content_type, &bytes)?;
+    inner.image_cache.store(
+        Rendition::Preview,
+        &entry.sha256,
+        &entry.content_type,
+        &bytes,
+    )?;
     Ok(bytes.to_vec())
 }

@@ -55,10 +55,14 @@ impl ImageCache {
     pub fn open(root: &Path) -> Result<Self, LibraryError> {
         for rendition in [Rendition::Thumbnail, Rendition::Preview] {
             let folder = root.join(rendition.folder());
-            std::fs::create_dir_all(&folder)
-                .map_err(|source| LibraryError::Io { path: folder, source })?;
+            std::fs::create_dir_all(&folder).map_err(|source| LibraryError::Io {
+                path: folder,
+                source,
+            })?;
         }
-        Ok(ImageCache { root: root.to_owned() })
+        Ok(ImageCache {
+            root: root.to_owned(),
+        })
     }
 
     /// Returns the key of a rendition, for example `thumb/<sha256>`.
@@ -68,7 +72,8 @@ impl ImageCache {
 
     /// Returns the key of the rendition if it is cached.
     pub fn cached_key(&self, rendition: Rendition, sha256: &str) -> Option<String> {
-        self.find(rendition, sha256).map(|_| Self::key(rendition, sha256))
+        self.find(rendition, sha256)
+            .map(|_| Self::key(rendition, sha256))
     }
 
     /// Stores a rendition, replacing any earlier one, and returns its key.
@@ -90,7 +95,10 @@ impl ImageCache {
         let partial_path = folder.join(format!("{sha256}.{extension}.partial"));
         std::fs::write(&partial_path, bytes)
             .and_then(|()| std::fs::rename(&partial_path, &final_path))
-            .map_err(|source| LibraryError::Io { path: final_path, source })?;
+            .map_err(|source| LibraryError::Io {
+                path: final_path,
+                source,
+            })?;
         Ok(Self::key(rendition, sha256))
     }
 
@@ -104,7 +112,10 @@ impl ImageCache {
         };
         let (path, content_type) = self.find(rendition, sha256)?;
         let bytes = std::fs::read(path).ok()?;
-        Some(CachedImage { bytes, content_type })
+        Some(CachedImage {
+            bytes,
+            content_type,
+        })
     }
 
     fn find(&self, rendition: Rendition, sha256: &str) -> Option<(PathBuf, &'static str)> {
@@ -121,7 +132,10 @@ impl ImageCache {
 
 /// Tells whether `value` is 64 lowercase hex digits, so it can never name a path outside the cache.
 fn is_sha256_hex(value: &str) -> bool {
-    value.len() == 64 && value.bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
+    value.len() == 64
+        && value
+            .bytes()
+            .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]
@@ -135,7 +149,9 @@ mod tests {
     fn stored_image_reads_back() {
         let dir = tempfile::tempdir().unwrap();
         let cache = ImageCache::open(dir.path()).unwrap();
-        let key = cache.store(Rendition::Thumbnail, HASH, "image/png", b"png").unwrap();
+        let key = cache
+            .store(Rendition::Thumbnail, HASH, "image/png", b"png")
+            .unwrap();
         let image = cache.read(&key).unwrap();
         assert_eq!(image.bytes, b"png");
         assert_eq!(image.content_type, "image/png");

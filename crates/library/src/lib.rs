@@ -99,7 +99,10 @@ pub(crate) struct Inner {
 impl Inner {
     /// Returns the lock that lets one task of this process write the scope's manifest at a time.
     fn manifest_lock(&self, scope: &CatalogScope) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self.manifest_locks.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut locks = self
+            .manifest_locks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         Arc::clone(locks.entry(scope.clone()).or_default())
     }
 }
@@ -110,8 +113,10 @@ impl Library {
     /// Fails when the folder cannot be created or the catalog cannot be opened.
     pub fn open(config: LibraryConfig) -> Result<Library, LibraryError> {
         let data_dir = config.data_dir.clone();
-        std::fs::create_dir_all(&data_dir)
-            .map_err(|source| LibraryError::Io { path: data_dir.clone(), source })?;
+        std::fs::create_dir_all(&data_dir).map_err(|source| LibraryError::Io {
+            path: data_dir.clone(),
+            source,
+        })?;
         let catalog = Catalog::open(&data_dir.join("catalog.sqlite3"))?;
         let image_cache = ImageCache::open(&data_dir.join("cache"))?;
         let http = reqwest::Client::builder()
@@ -119,8 +124,12 @@ impl Library {
             .read_timeout(READ_TIMEOUT)
             .user_agent(concat!("pers-asset-manager/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|source| LibraryError::InvalidRequest(format!("HTTP client setup failed: {source}")))?;
-        let prepare_slots = Arc::new(tokio::sync::Semaphore::new(config.prepare_concurrency.max(1)));
+            .map_err(|source| {
+                LibraryError::InvalidRequest(format!("HTTP client setup failed: {source}"))
+            })?;
+        let prepare_slots = Arc::new(tokio::sync::Semaphore::new(
+            config.prepare_concurrency.max(1),
+        ));
         let inner = Inner {
             transfer: pers_transfer::Transfer::new(http.clone()),
             http,
@@ -132,7 +141,9 @@ impl Library {
             manifest_locks: Mutex::new(HashMap::new()),
             config,
         };
-        Ok(Library { inner: Arc::new(inner) })
+        Ok(Library {
+            inner: Arc::new(inner),
+        })
     }
 
     /// Signs in and makes the new session current, replacing any earlier one.
@@ -173,7 +184,10 @@ impl Library {
                 .list_tokens(session)
                 .await
                 .map(|items| items.iter().map(|item| item.summary()).collect()),
-            EntityType::Business => api.business_me(session).await.map(|item| vec![item.summary()]),
+            EntityType::Business => api
+                .business_me(session)
+                .await
+                .map(|item| vec![item.summary()]),
             other => {
                 return Err(LibraryError::InvalidRequest(format!(
                     "listing {}s is not available yet; pick a campaign or token",
@@ -250,7 +264,10 @@ impl Library {
         let signed_in = self.current()?;
         let entry = self.catalog_entry(&signed_in, entity, file_name)?;
         gallery::download_preview(&self.inner, &signed_in, entity, &entry).await?;
-        Ok(image_cache::ImageCache::key(image_cache::Rendition::Preview, &entry.sha256))
+        Ok(image_cache::ImageCache::key(
+            image_cache::Rendition::Preview,
+            &entry.sha256,
+        ))
     }
 
     /// Downloads a stored asset by its stored name, checking it against the manifest's hash.
@@ -271,11 +288,16 @@ impl Library {
         file_name: &str,
     ) -> Result<manifest::ManifestEntry, LibraryError> {
         let manifest = self.inner.catalog.manifest(&signed_in.scope(entity))?;
-        manifest.entries.get(file_name).filter(|entry| !entry.removed).cloned().ok_or_else(|| {
-            LibraryError::InvalidRequest(format!(
-                "{file_name} is not in the gallery of {entity}; refresh the gallery"
-            ))
-        })
+        manifest
+            .entries
+            .get(file_name)
+            .filter(|entry| !entry.removed)
+            .cloned()
+            .ok_or_else(|| {
+                LibraryError::InvalidRequest(format!(
+                    "{file_name} is not in the gallery of {entity}; refresh the gallery"
+                ))
+            })
     }
 
     /// Reads a cached thumbnail or preview by the key a gallery item or preview gave.
@@ -284,12 +306,19 @@ impl Library {
     }
 
     fn current(&self) -> Result<Arc<SignedIn>, LibraryError> {
-        let guard = self.inner.signed_in.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let guard = self
+            .inner
+            .signed_in
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         guard.clone().ok_or(LibraryError::NotSignedIn)
     }
 
     fn write_session(&self) -> std::sync::RwLockWriteGuard<'_, Option<Arc<SignedIn>>> {
-        self.inner.signed_in.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .signed_in
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

@@ -85,7 +85,10 @@ impl ManifestEntry {
 impl Manifest {
     /// Creates an empty manifest of the current version.
     pub fn new() -> Self {
-        Manifest { version: MANIFEST_VERSION, entries: BTreeMap::new() }
+        Manifest {
+            version: MANIFEST_VERSION,
+            entries: BTreeMap::new(),
+        }
     }
 
     /// Parses a stored manifest.
@@ -137,15 +140,24 @@ impl Manifest {
 
     /// Returns the live (not removed) entries, newest upload first.
     pub fn live_entries(&self) -> Vec<&ManifestEntry> {
-        let mut live: Vec<&ManifestEntry> =
-            self.entries.values().filter(|entry| !entry.removed).collect();
-        live.sort_by(|a, b| b.uploaded_at.cmp(&a.uploaded_at).then(a.file_name.cmp(&b.file_name)));
+        let mut live: Vec<&ManifestEntry> = self
+            .entries
+            .values()
+            .filter(|entry| !entry.removed)
+            .collect();
+        live.sort_by(|a, b| {
+            b.uploaded_at
+                .cmp(&a.uploaded_at)
+                .then(a.file_name.cmp(&b.file_name))
+        });
         live
     }
 
     /// Finds a live entry with this content hash, if the content is already stored.
     pub fn live_entry_with_hash(&self, sha256: &str) -> Option<&ManifestEntry> {
-        self.entries.values().find(|entry| !entry.removed && entry.sha256 == sha256)
+        self.entries
+            .values()
+            .find(|entry| !entry.removed && entry.sha256 == sha256)
     }
 }
 

@@ -20,7 +20,9 @@ const MANIFEST_RETRY_JITTER_MS: u64 = 250;
 
 /// Reads the entity's manifest; an entity nobody has uploaded to has an empty one.
 pub(crate) async fn read_manifest(storage: &EntityStorage<'_>) -> Result<Manifest, LibraryError> {
-    let stored = storage.get(MANIFEST_FILE_NAME, MANIFEST_EXTENSION, MAX_MANIFEST_BYTES).await?;
+    let stored = storage
+        .get(MANIFEST_FILE_NAME, MANIFEST_EXTENSION, MAX_MANIFEST_BYTES)
+        .await?;
     match stored {
         None => Ok(Manifest::new()),
         Some(bytes) => Manifest::parse(&bytes).map_err(|reason| LibraryError::InvalidManifest {
@@ -45,7 +47,13 @@ pub(crate) async fn record_entry(
         manifest.merge_entry(entry.clone());
         let body = Bytes::from(manifest.to_json());
         storage
-            .put(MANIFEST_FILE_NAME, MANIFEST_EXTENSION, MANIFEST_CONTENT_TYPE, body, &|_| {})
+            .put(
+                MANIFEST_FILE_NAME,
+                MANIFEST_EXTENSION,
+                MANIFEST_CONTENT_TYPE,
+                body,
+                &|_| {},
+            )
             .await?;
         let verified = read_manifest(storage).await?;
         if verified.contains_at_least(entry) {

@@ -47,7 +47,11 @@ fn slugify(stem: &str) -> String {
             pending_dash = true;
         }
     }
-    if slug.is_empty() { "file".to_owned() } else { slug }
+    if slug.is_empty() {
+        "file".to_owned()
+    } else {
+        slug
+    }
 }
 
 #[cfg(test)]
@@ -58,12 +62,18 @@ mod tests {
 
     #[test]
     fn slug_keeps_ascii_words() {
-        assert_eq!(derived_file_name("Summer Sale 2026.JPG", HASH), "summer-sale-2026-0123456789ab");
+        assert_eq!(
+            derived_file_name("Summer Sale 2026.JPG", HASH),
+            "summer-sale-2026-0123456789ab"
+        );
     }
 
     #[test]
     fn special_characters_fold_to_dashes() {
-        assert_eq!(derived_file_name("a&b=c+d%e.png", HASH), "a-b-c-d-e-0123456789ab");
+        assert_eq!(
+            derived_file_name("a&b=c+d%e.png", HASH),
+            "a-b-c-d-e-0123456789ab"
+        );
     }
 
     #[test]

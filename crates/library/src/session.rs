@@ -29,8 +29,17 @@ impl SignedIn {
     }
 
     /// Returns the storage of `entity`, reached with this session.
-    pub fn storage<'a>(&'a self, transfer: &'a Transfer, entity: &'a EntityRef) -> EntityStorage<'a> {
-        EntityStorage { api: &self.api, session: &self.session, transfer, entity }
+    pub fn storage<'a>(
+        &'a self,
+        transfer: &'a Transfer,
+        entity: &'a EntityRef,
+    ) -> EntityStorage<'a> {
+        EntityStorage {
+            api: &self.api,
+            session: &self.session,
+            transfer,
+            entity,
+        }
     }
 }
 
@@ -52,7 +61,11 @@ pub(crate) async fn sign_in(
     let api = ApiClient::new(http.clone(), &request.base_url, project_key)
         .map_err(|source| LibraryError::api("reading the API address", source))?;
     let session = api
-        .create_session(&identity.id_token, request.kind, request.business_id.as_deref())
+        .create_session(
+            &identity.id_token,
+            request.kind,
+            request.business_id.as_deref(),
+        )
         .await
         .map_err(|source| LibraryError::api("opening a PERS session", source))?;
 
@@ -67,7 +80,12 @@ pub(crate) async fn sign_in(
     };
     let environment_key = environment_key(&request);
     tracing::info!(environment = %request.environment, kind = ?request.kind, "signed in");
-    Ok(SignedIn { api, session, info, environment_key })
+    Ok(SignedIn {
+        api,
+        session,
+        info,
+        environment_key,
+    })
 }
 
 /// Reads the display name of a staff session's business; `None` for admins or on failure.

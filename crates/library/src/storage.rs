@@ -36,7 +36,8 @@ impl EntityStorage<'_> {
             .entity_storage_url(self.session, &request)
             .await
             .map_err(|source| LibraryError::api(context(), source))?;
-        SignedUrl::parse(signed.expose()).map_err(|source| LibraryError::transfer(context(), source))
+        SignedUrl::parse(signed.expose())
+            .map_err(|source| LibraryError::transfer(context(), source))
     }
 
     /// Downloads `file_name.extension`; `None` when storage has no such object.
@@ -46,7 +47,9 @@ impl EntityStorage<'_> {
         extension: &str,
         max_bytes: u64,
     ) -> Result<Option<Bytes>, LibraryError> {
-        let url = self.sign(SignedUrlMethod::Get, file_name, extension).await?;
+        let url = self
+            .sign(SignedUrlMethod::Get, file_name, extension)
+            .await?;
         match self.transfer.get_bytes(&url, max_bytes).await {
             Ok(bytes) => Ok(Some(bytes)),
             Err(TransferError::NotFound { .. }) => Ok(None),
@@ -58,7 +61,11 @@ impl EntityStorage<'_> {
     }
 
     /// Asks for a signed PUT URL for `file_name.extension`.
-    pub async fn sign_put(&self, file_name: &str, extension: &str) -> Result<SignedUrl, LibraryError> {
+    pub async fn sign_put(
+        &self,
+        file_name: &str,
+        extension: &str,
+    ) -> Result<SignedUrl, LibraryError> {
         self.sign(SignedUrlMethod::Put, file_name, extension).await
     }
 
@@ -72,12 +79,15 @@ impl EntityStorage<'_> {
         bytes: Bytes,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<PutOutcome, LibraryError> {
-        self.transfer.put_bytes(url, bytes, content_type, progress).await.map_err(|source| {
-            LibraryError::transfer(
-                format!("uploading {file_name}.{extension} to {}", self.entity),
-                source,
-            )
-        })
+        self.transfer
+            .put_bytes(url, bytes, content_type, progress)
+            .await
+            .map_err(|source| {
+                LibraryError::transfer(
+                    format!("uploading {file_name}.{extension} to {}", self.entity),
+                    source,
+                )
+            })
     }
 
     /// Signs a PUT URL and uploads `bytes` as `file_name.extension`.
@@ -90,6 +100,7 @@ impl EntityStorage<'_> {
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<PutOutcome, LibraryError> {
         let url = self.sign_put(file_name, extension).await?;
-        self.put_signed(&url, file_name, extension, content_type, bytes, progress).await
+        self.put_signed(&url, file_name, extension, content_type, bytes, progress)
+            .await
     }
 }

@@ -66,8 +66,15 @@ impl UploadJob {
     /// Queues `paths` and runs the job to its end, reporting through the sink.
     pub async fn run(self, paths: Vec<PathBuf>) {
         let files = queue_files(&paths);
-        let total_bytes = files.iter().map(|file| file.size_bytes).sum::<Option<u64>>();
-        self.emit(UploadEvent::Started { job_id: self.id, files: files.clone(), total_bytes });
+        let total_bytes = files
+            .iter()
+            .map(|file| file.size_bytes)
+            .sum::<Option<u64>>();
+        self.emit(UploadEvent::Started {
+            job_id: self.id,
+            files: files.clone(),
+            total_bytes,
+        });
 
         *self.known.lock().await = self.known_manifest().await;
         let concurrency = self.inner.config.upload_concurrency.max(1);
@@ -80,7 +87,11 @@ impl UploadJob {
         let done = results.iter().filter(|stored| **stored).count() as u32;
         let failed = results.len() as u32 - done;
         tracing::info!(job = self.id, entity = %self.entity, done, failed, "upload job finished");
-        self.emit(UploadEvent::Finished { job_id: self.id, done, failed });
+        self.emit(UploadEvent::Finished {
+            job_id: self.id,
+            done,
+            failed,
+        });
     }
 
     /// The manifest used to skip content that is already stored: the shared one, or the catalog's.
@@ -136,10 +147,18 @@ impl UploadJob {
 
         let content_lock = self.content_lock(&prepared.sha256);
         let _same_content = content_lock.lock().await;
-        let existing = self.known.lock().await.live_entry_with_hash(&prepared.sha256).cloned();
+        let existing = self
+            .known
+            .lock()
+            .await
+            .live_entry_with_hash(&prepared.sha256)
+            .cloned();
         if let Some(existing) = existing {
             self.cache_renditions(&prepared).await;
-            return Ok(Stored { key: existing.key(), already_uploaded: true });
+            return Ok(Stored {
+                key: existing.key(),
+                already_uploaded: true,
+            });
         }
 
         self.put_with_retries(file, &prepared).await?;
@@ -148,7 +167,10 @@ impl UploadJob {
         let entry = self.manifest_entry(&prepared);
         let verified = self.record(&entry).await?;
         self.known.lock().await.merge(&verified);
-        Ok(Stored { key: entry.key(), already_uploaded: false })
+        Ok(Stored {
+            key: entry.key(),
+            already_uploaded: false,
+        })
     }
 
     /// Reads the file and prepares it on a blocking thread, within the prepare slots.
@@ -160,11 +182,14 @@ impl UploadJob {
         let name = file.name.clone();
         let limits = self.inner.config.limits.clone();
         let preset = self.inner.config.preset.clone();
-        let task = tokio::task::spawn_blocking(move || prepare_blocking(&path, &name, &preset, &limits));
-        task.await.map_err(|error| LibraryError::InvalidRequest(format!(
-            "{}: preparing the file stopped unexpectedly ({error}); retry the file",
-            file.name
-        )))?
+        let task =
+            tokio::task::spawn_blocking(move || prepare_blocking(&path, &name, &preset, &limits));
+        task.await.map_err(|error| {
+            LibraryError::InvalidRequest(format!(
+                "{}: preparing the file stopped unexpectedly ({error}); retry the file",
+                file.name
+            ))
+        })?
     }
 
     /// Signs and PUTs the prepared bytes, signing afresh for each attempt.
@@ -191,13 +216,26 @@ impl UploadJob {
             let result = async {
                 let url = storage.sign_put(&prepared.file_name, extension).await?;
                 self.stage(file, Stage::Uploading);
-                storage.put_signed(&url, &prepared.file_name, extension, content_type, prepared.bytes.clone(), &progress).await
+                storage
+                    .put_signed(
+                        &url,
+                        &prepared.file_name,
+                        extension,
+                        content_type,
+                        prepared.bytes.clone(),
+                        &progress,
+                    )
+                    .await
             }
             .await;
             match result {
                 Ok(outcome) => {
                     self.stage(file, Stage::Verifying);
-                    return verify_etag(&prepared.file_name, &prepared.md5, outcome.etag.as_deref());
+                    return verify_etag(
+                        &prepared.file_name,
+                        &prepared.md5,
+                        outcome.etag.as_deref(),
+                    );
                 }
                 Err(error) if error.is_retryable() && attempt < MAX_PUT_ATTEMPTS => {
                     tracing::warn!(job = self.id, file = %file.name, attempt, %error, "retrying upload");
@@ -231,9 +269,14 @@ impl UploadJob {
         let content_type = prepared.image.format.content_type();
         let limits = self.inner.config.limits.clone();
         let result = tokio::task::spawn_blocking(move || {
-            cache.image_cache.store(Rendition::Preview, &sha256, content_type, &bytes)?;
+            cache
+                .image_cache
+                .store(Rendition::Preview, &sha256, content_type, &bytes)?;
             let thumbnail = pers_imaging::thumbnail(&bytes, THUMBNAIL_MAX_EDGE_PX, &limits)
-                .map_err(|source| LibraryError::Imaging { name: sha256.clone(), source })?;
+                .map_err(|source| LibraryError::Imaging {
+                    name: sha256.clone(),
+                    source,
+                })?;
             cache.image_cache.store(
                 Rendition::Thumbnail,
                 &sha256,
@@ -267,12 +310,19 @@ impl UploadJob {
     }
 
     fn content_lock(&self, sha256: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self.content_locks.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut locks = self
+            .content_locks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         Arc::clone(locks.entry(sha256.to_owned()).or_default())
     }
 
     fn stage(&self, file: &QueuedFile, stage: Stage) {
-        self.emit(UploadEvent::FileStage { job_id: self.id, file_id: file.file_id, stage });
+        self.emit(UploadEvent::FileStage {
+            job_id: self.id,
+            file_id: file.file_id,
+            stage,
+        });
     }
 
     fn emit(&self, event: UploadEvent) {
@@ -288,7 +338,10 @@ fn queue_files(paths: &[PathBuf]) -> Vec<QueuedFile> {
             file_id: index as u32,
             name: display_name(path),
             path: path.to_string_lossy().into_owned(),
-            size_bytes: std::fs::metadata(path).ok().filter(|meta| meta.is_file()).map(|meta| meta.len()),
+            size_bytes: std::fs::metadata(path)
+                .ok()
+                .filter(|meta| meta.is_file())
+                .map(|meta| meta.len()),
         })
         .collect()
 }
@@ -307,7 +360,10 @@ fn prepare_blocking(
     preset: &pers_imaging::Preset,
     limits: &pers_imaging::Limits,
 ) -> Result<Prepared, LibraryError> {
-    let io_error = |source| LibraryError::Io { path: path.to_owned(), source };
+    let io_error = |source| LibraryError::Io {
+        path: path.to_owned(),
+        source,
+    };
     let metadata = std::fs::metadata(path).map_err(io_error)?;
     if !metadata.is_file() {
         return Err(LibraryError::InvalidRequest(format!(
@@ -319,17 +375,30 @@ fn prepare_blocking(
             bytes: metadata.len(),
             max_bytes: limits.max_file_bytes,
         };
-        return Err(LibraryError::Imaging { name: name.to_owned(), source });
+        return Err(LibraryError::Imaging {
+            name: name.to_owned(),
+            source,
+        });
     }
     let bytes = std::fs::read(path).map_err(io_error)?;
-    let mut image = pers_imaging::prepare(&bytes, preset, limits)
-        .map_err(|source| LibraryError::Imaging { name: name.to_owned(), source })?;
+    let mut image =
+        pers_imaging::prepare(&bytes, preset, limits).map_err(|source| LibraryError::Imaging {
+            name: name.to_owned(),
+            source,
+        })?;
     let sha256 = hex::encode(Sha256::digest(&image.bytes));
     let md5 = hex::encode(Md5::digest(&image.bytes));
     let file_name = crate::naming::derived_file_name(name, &sha256);
     // The encoded bytes move out of the image, which keeps only its description.
     let bytes = Bytes::from(std::mem::take(&mut image.bytes));
-    Ok(Prepared { bytes, sha256, md5, file_name, original_name: name.to_owned(), image })
+    Ok(Prepared {
+        bytes,
+        sha256,
+        md5,
+        file_name,
+        original_name: name.to_owned(),
+        image,
+    })
 }
 
 /// Compares the storage's ETag with the MD5 of what was sent.

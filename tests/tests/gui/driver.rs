@@ -37,7 +37,11 @@ impl Setup {
             tauri_driver: path("PERS_E2E_TAURI_DRIVER"),
             artifacts: path("PERS_E2E_ARTIFACTS"),
         };
-        assert!(setup.app.is_file(), "the app binary {} does not exist", setup.app.display());
+        assert!(
+            setup.app.is_file(),
+            "the app binary {} does not exist",
+            setup.app.display()
+        );
         assert!(
             setup.tauri_driver.is_file(),
             "tauri-driver {} does not exist",
@@ -62,8 +66,18 @@ impl TauriDriver {
         let native_port = free_port();
         let log_file = std::fs::File::create(log).unwrap();
         let child = Command::new(&setup.tauri_driver)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .args(["--native-host", "127.0.0.1", "--native-driver", "/usr/bin/WebKitWebDriver"])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .args([
+                "--native-host",
+                "127.0.0.1",
+                "--native-driver",
+                "/usr/bin/WebKitWebDriver",
+            ])
             .env("PERS_ASSET_MANAGER_DATA_DIR", data_dir)
             .env("RUST_LOG", "info,pers_library=debug")
             .stdout(log_file.try_clone().unwrap())
@@ -71,7 +85,10 @@ impl TauriDriver {
             .stdin(Stdio::null())
             .spawn()
             .expect("tauri-driver starts");
-        let driver = TauriDriver { child, url: format!("http://127.0.0.1:{port}") };
+        let driver = TauriDriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
         driver.wait_ready().await;
         driver
     }
@@ -80,10 +97,9 @@ impl TauriDriver {
         let started = Instant::now();
         let status_url = format!("{}/status", self.url);
         while started.elapsed() < DRIVER_START_TIMEOUT {
-            if let Ok(response) = reqwest::get(&status_url).await {
-                if response.status().is_success() {
-                    return;
-                }
+            let response = reqwest::get(&status_url).await;
+            if response.is_ok_and(|response| response.status().is_success()) {
+                return;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
@@ -96,8 +112,13 @@ impl TauriDriver {
         let options = serde_json::json!({ "application": setup.app });
         capabilities.set("tauri:options", options).unwrap();
         capabilities.set("browserName", "wry").unwrap();
-        let driver = WebDriver::new(&self.url, capabilities).await.expect("the app starts");
-        driver.set_implicit_wait_timeout(Duration::from_secs(0)).await.unwrap();
+        let driver = WebDriver::new(&self.url, capabilities)
+            .await
+            .expect("the app starts");
+        driver
+            .set_implicit_wait_timeout(Duration::from_secs(0))
+            .await
+            .unwrap();
         driver
     }
 }
@@ -127,7 +148,10 @@ fn free_port() -> u16 {
 pub async fn wait_for_count(driver: &WebDriver, test_id: &str, count: usize) -> Vec<WebElement> {
     let started = Instant::now();
     loop {
-        let found = driver.find_all(By::Css(ids::css(test_id))).await.unwrap_or_default();
+        let found = driver
+            .find_all(By::Css(ids::css(test_id)))
+            .await
+            .unwrap_or_default();
         if found.len() >= count {
             return found;
         }
@@ -152,7 +176,10 @@ pub async fn wait_for(driver: &WebDriver, test_id: &str) -> WebElement {
 pub async fn wait_until_js(driver: &WebDriver, what: &str, script: &str) {
     let started = Instant::now();
     loop {
-        let value = driver.execute(script, Vec::new()).await.map(|ret| ret.json().clone());
+        let value = driver
+            .execute(script, Vec::new())
+            .await
+            .map(|ret| ret.json().clone());
         if matches!(value, Ok(serde_json::Value::Bool(true))) {
             return;
         }
@@ -171,6 +198,9 @@ pub async fn screenshot(driver: &WebDriver, setup: &Setup, name: &str) {
 }
 
 fn excerpt(page: &str) -> &str {
-    let end = page.char_indices().nth(4000).map_or(page.len(), |(index, _)| index);
+    let end = page
+        .char_indices()
+        .nth(4000)
+        .map_or(page.len(), |(index, _)| index);
     &page[..end]
 }

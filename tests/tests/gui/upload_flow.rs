@@ -9,8 +9,11 @@ use crate::driver::{Setup, TauriDriver, screenshot, wait_for, wait_for_count, wa
 use crate::ids;
 
 /// The photos dropped: a plain camera JPEG, one with EXIF orientation 6, one with orientation 3.
-const CORPUS_PHOTOS: [&str; 3] =
-    ["DSCN0010.jpg", "exif-samples/canon_hdr_NO.jpg", "exif-orientation/Landscape_3.jpg"];
+const CORPUS_PHOTOS: [&str; 3] = [
+    "DSCN0010.jpg",
+    "exif-samples/canon_hdr_NO.jpg",
+    "exif-orientation/Landscape_3.jpg",
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built app, tauri-driver and an X display: run scripts/test.sh"]
@@ -48,7 +51,11 @@ async fn first_run(driver: &WebDriver, setup: &Setup, photos: &[PathBuf]) -> Str
     let entities = wait_for(driver, ids::ENTITY_ITEM).await;
     screenshot(driver, setup, "02-entities").await;
     entities.click().await.unwrap();
-    let campaign = wait_for(driver, ids::ENTITY_NAME).await.text().await.unwrap();
+    let campaign = wait_for(driver, ids::ENTITY_NAME)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!campaign.is_empty(), "the selected campaign shows its name");
     wait_for(driver, ids::DROP_ZONE).await;
 
@@ -58,7 +65,10 @@ async fn first_run(driver: &WebDriver, setup: &Setup, photos: &[PathBuf]) -> Str
     screenshot(driver, setup, "03-upload-queue").await;
 
     wait_for_loaded_thumbnails(driver, photos.len()).await;
-    let errors = driver.find_all(By::Css(ids::css(ids::UPLOAD_ROW_ERROR))).await.unwrap();
+    let errors = driver
+        .find_all(By::Css(ids::css(ids::UPLOAD_ROW_ERROR)))
+        .await
+        .unwrap();
     assert!(errors.is_empty(), "no file failed");
     screenshot(driver, setup, "04-gallery").await;
 
@@ -76,7 +86,11 @@ async fn first_run(driver: &WebDriver, setup: &Setup, photos: &[PathBuf]) -> Str
     )
     .await;
     screenshot(driver, setup, "05-preview").await;
-    wait_for(driver, ids::PREVIEW_CLOSE).await.click().await.unwrap();
+    wait_for(driver, ids::PREVIEW_CLOSE)
+        .await
+        .click()
+        .await
+        .unwrap();
     campaign
 }
 
@@ -93,9 +107,20 @@ async fn sign_in_as_staff(driver: &WebDriver) {
     }
     let account = chosen.expect("the sandbox offers a business staff demo account");
     account.click().await.unwrap();
-    let email = wait_for(driver, ids::SIGN_IN_EMAIL).await.prop("value").await.unwrap();
-    assert!(email.is_some_and(|email| email.contains('@')), "the demo account fills the email");
-    wait_for(driver, ids::SIGN_IN_SUBMIT).await.click().await.unwrap();
+    let email = wait_for(driver, ids::SIGN_IN_EMAIL)
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert!(
+        email.is_some_and(|email| email.contains('@')),
+        "the demo account fills the email"
+    );
+    wait_for(driver, ids::SIGN_IN_SUBMIT)
+        .await
+        .click()
+        .await
+        .unwrap();
     if let Ok(error) = driver.find(By::Css(ids::css(ids::SIGN_IN_ERROR))).await {
         panic!("sign-in failed: {}", error.text().await.unwrap_or_default());
     }
@@ -108,7 +133,11 @@ async fn open_entity(driver: &WebDriver, name: &str) {
     for item in items {
         if item.text().await.unwrap().contains(name) {
             item.click().await.unwrap();
-            let shown = wait_for(driver, ids::ENTITY_NAME).await.text().await.unwrap();
+            let shown = wait_for(driver, ids::ENTITY_NAME)
+                .await
+                .text()
+                .await
+                .unwrap();
             assert_eq!(shown, name, "the same campaign opens after the restart");
             return;
         }
@@ -119,13 +148,23 @@ async fn open_entity(driver: &WebDriver, name: &str) {
 /// Delivers a file drop the way a native one arrives: as Tauri's `tauri://drag-drop` event with
 /// the paths, through the app's event bus, to the webview's drag-drop listener.
 async fn drop_files(driver: &WebDriver, paths: &[PathBuf]) {
-    let paths: Vec<String> = paths.iter().map(|path| path.display().to_string()).collect();
+    let paths: Vec<String> = paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
     let script = "const done = arguments[arguments.length - 1]; \
         window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'tauri://drag-drop', \
           payload: { paths: arguments[0], position: { x: 200, y: 200 } } }) \
         .then(() => done(null), (error) => done(String(error)));";
-    let result = driver.execute_async(script, vec![serde_json::json!(paths)]).await.unwrap();
-    assert_eq!(result.json(), &serde_json::Value::Null, "the drop event was delivered");
+    let result = driver
+        .execute_async(script, vec![serde_json::json!(paths)])
+        .await
+        .unwrap();
+    assert_eq!(
+        result.json(),
+        &serde_json::Value::Null,
+        "the drop event was delivered"
+    );
 }
 
 /// Waits until the gallery shows `count` thumbnails that have loaded through the URI scheme.
@@ -145,7 +184,10 @@ fn photos_to_drop() -> Vec<PathBuf> {
     if corpus.is_dir() {
         return CORPUS_PHOTOS.iter().map(|name| corpus.join(name)).collect();
     }
-    println!("corpus not found at {}: dropping photos drawn in code", corpus.display());
+    println!(
+        "corpus not found at {}: dropping photos drawn in code",
+        corpus.display()
+    );
     let dir = std::env::temp_dir().join(format!("pers-e2e-photos-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     (0..3u8)

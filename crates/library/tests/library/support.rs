@@ -20,13 +20,26 @@ pub struct World {
 pub async fn signed_in_world(kind: &str) -> World {
     let sandbox_dir = tempfile::tempdir().unwrap();
     let library_dir = tempfile::tempdir().unwrap();
-    let sandbox = pers_sandbox::start(SandboxConfig::new(sandbox_dir.path())).await.unwrap();
+    let sandbox = pers_sandbox::start(SandboxConfig::new(sandbox_dir.path()))
+        .await
+        .unwrap();
     let library = Library::open(LibraryConfig::new(library_dir.path())).unwrap();
-    library.sign_in(sign_in_request(&sandbox, kind)).await.unwrap();
+    library
+        .sign_in(sign_in_request(&sandbox, kind))
+        .await
+        .unwrap();
     let campaigns = library.list_entities(EntityType::Campaign).await.unwrap();
     let campaign = campaigns.first().expect("the sandbox seeds campaigns");
-    let entity = EntityRef { entity_type: EntityType::Campaign, id: campaign.id.clone() };
-    World { sandbox, library, entity, _dirs: (sandbox_dir, library_dir) }
+    let entity = EntityRef {
+        entity_type: EntityType::Campaign,
+        id: campaign.id.clone(),
+    };
+    World {
+        sandbox,
+        library,
+        entity,
+        _dirs: (sandbox_dir, library_dir),
+    }
 }
 
 /// Builds the sign-in request for the sandbox's first demo account of `kind`.
@@ -44,18 +57,27 @@ pub fn sign_in_request(sandbox: &Sandbox, kind: &str) -> SignInRequest {
         project_key: info.project_key.clone(),
         email: account.email.clone(),
         password: account.password.clone(),
-        kind: if kind == "tenant" { AuthType::Tenant } else { AuthType::Business },
+        kind: if kind == "tenant" {
+            AuthType::Tenant
+        } else {
+            AuthType::Business
+        },
         business_id: None,
     }
 }
 
 /// The shared test corpus, or `None` (with a line saying so) when this checkout has none.
 pub fn corpus_dir(sub: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus").join(sub);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(sub);
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("corpus not found at {}: skipping the corpus checks", dir.display());
+        println!(
+            "corpus not found at {}: skipping the corpus checks",
+            dir.display()
+        );
         None
     }
 }
@@ -67,7 +89,11 @@ pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
     while let Some(folder) = pending.pop() {
         for entry in std::fs::read_dir(&folder).unwrap() {
             let path = entry.unwrap().path();
-            if path.is_dir() { pending.push(path) } else { files.push(path) }
+            if path.is_dir() {
+                pending.push(path)
+            } else {
+                files.push(path)
+            }
         }
     }
     files.sort();
@@ -80,9 +106,17 @@ pub fn check_event_stream(events: &[UploadEvent], file_count: usize) {
     let mut last_sent = vec![0u64; file_count];
     for event in events {
         match event {
-            UploadEvent::FileProgress { file_id, bytes_sent, bytes_total, .. } => {
+            UploadEvent::FileProgress {
+                file_id,
+                bytes_sent,
+                bytes_total,
+                ..
+            } => {
                 let id = *file_id as usize;
-                assert!(*bytes_sent >= last_sent[id] || *bytes_sent == 0, "progress went backwards");
+                assert!(
+                    *bytes_sent >= last_sent[id] || *bytes_sent == 0,
+                    "progress went backwards"
+                );
                 assert!(bytes_sent <= bytes_total, "more bytes sent than the total");
                 last_sent[id] = *bytes_sent;
             }
@@ -92,8 +126,14 @@ pub fn check_event_stream(events: &[UploadEvent], file_count: usize) {
             _ => {}
         }
     }
-    assert!(matches!(events.first(), Some(UploadEvent::Started { .. })), "first event is Started");
-    assert!(matches!(events.last(), Some(UploadEvent::Finished { .. })), "last event is Finished");
+    assert!(
+        matches!(events.first(), Some(UploadEvent::Started { .. })),
+        "first event is Started"
+    );
+    assert!(
+        matches!(events.last(), Some(UploadEvent::Finished { .. })),
+        "last event is Finished"
+    );
     for (id, count) in outcomes.iter().enumerate() {
         assert_eq!(*count, 1, "file {id} must get exactly one outcome");
     }

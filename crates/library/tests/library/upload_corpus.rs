@@ -26,24 +26,37 @@ fn expected_outcome(path: &std::path::Path) -> Expected {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_real_photo_is_stored_as_prepared() {
-    let Some(dir) = corpus_dir("real") else { return };
+    let Some(dir) = corpus_dir("real") else {
+        return;
+    };
     let world = signed_in_world("business").await;
     let paths = files_under(&dir);
     assert!(paths.len() >= 20, "the real corpus has its photos");
 
-    let events = world.library.upload(world.entity.clone(), paths.clone()).await.unwrap();
+    let events = world
+        .library
+        .upload(world.entity.clone(), paths.clone())
+        .await
+        .unwrap();
     check_event_stream(&events, paths.len());
 
     let mut stored_names = HashMap::new();
     for event in &events {
         match event {
-            UploadEvent::FileDone { file_id, file_name, .. } => {
+            UploadEvent::FileDone {
+                file_id, file_name, ..
+            } => {
                 stored_names.insert(*file_id as usize, file_name.clone());
             }
-            UploadEvent::FileFailed { file_id, message, .. } => {
+            UploadEvent::FileFailed {
+                file_id, message, ..
+            } => {
                 let path = &paths[*file_id as usize];
                 let name = path.file_name().unwrap().to_string_lossy();
-                assert!(message.contains(name.as_ref()), "the message names the file: {message}");
+                assert!(
+                    message.contains(name.as_ref()),
+                    "the message names the file: {message}"
+                );
                 match expected_outcome(path) {
                     Expected::Stored => panic!("{} failed: {message}", path.display()),
                     Expected::Rejected(reason) => assert!(message.contains(reason), "{message}"),
@@ -54,22 +67,43 @@ async fn every_real_photo_is_stored_as_prepared() {
     }
     for (id, path) in paths.iter().enumerate() {
         if matches!(expected_outcome(path), Expected::Stored) {
-            assert!(stored_names.contains_key(&id), "{} was expected to be stored", path.display());
+            assert!(
+                stored_names.contains_key(&id),
+                "{} was expected to be stored",
+                path.display()
+            );
         }
     }
 
     let gallery = world.library.gallery(&world.entity).await.unwrap();
     assert_eq!(gallery.source, GallerySource::Shared);
     let distinct: std::collections::HashSet<&String> = stored_names.values().collect();
-    assert_eq!(gallery.items.len(), distinct.len(), "one gallery item per stored object");
+    assert_eq!(
+        gallery.items.len(),
+        distinct.len(),
+        "one gallery item per stored object"
+    );
     for item in &gallery.items {
-        assert!(item.thumbnail_key.is_some(), "{} has a thumbnail: {:?}", item.file_name, item.thumbnail_error);
+        assert!(
+            item.thumbnail_key.is_some(),
+            "{} has a thumbnail: {:?}",
+            item.file_name,
+            item.thumbnail_error
+        );
     }
 
     for (id, file_name) in &stored_names {
         let source = std::fs::read(&paths[*id]).unwrap();
-        let prepared = pers_imaging::prepare(&source, &Preset::default(), &Limits::default()).unwrap();
-        let stored = world.library.download(&world.entity, file_name).await.unwrap();
-        assert!(stored == prepared.bytes, "{file_name}: the stored bytes are the prepared output");
+        let prepared =
+            pers_imaging::prepare(&source, &Preset::default(), &Limits::default()).unwrap();
+        let stored = world
+            .library
+            .download(&world.entity, file_name)
+            .await
+            .unwrap();
+        assert!(
+            stored == prepared.bytes,
+            "{file_name}: the stored bytes are the prepared output"
+        );
     }
 }

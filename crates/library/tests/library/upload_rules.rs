@@ -26,27 +26,51 @@ async fn bad_files_fail_by_name_and_the_rest_go_on() {
     let missing = dir.path().join("missing.png");
     let paths = vec![text.clone(), good.clone(), empty.clone(), missing.clone()];
 
-    let events = world.library.upload(world.entity.clone(), paths.clone()).await.unwrap();
+    let events = world
+        .library
+        .upload(world.entity.clone(), paths.clone())
+        .await
+        .unwrap();
     check_event_stream(&events, paths.len());
 
     let failures: Vec<(u32, ErrorCode, String)> = events
         .iter()
         .filter_map(|event| match event {
-            UploadEvent::FileFailed { file_id, code, message, .. } => {
-                Some((*file_id, *code, message.clone()))
-            }
+            UploadEvent::FileFailed {
+                file_id,
+                code,
+                message,
+                ..
+            } => Some((*file_id, *code, message.clone())),
             _ => None,
         })
         .collect();
     assert_eq!(failures.len(), 3, "three bad files fail: {failures:?}");
     for (file_id, code, message) in &failures {
-        let name = paths[*file_id as usize].file_name().unwrap().to_string_lossy().into_owned();
-        assert!(message.contains(&name), "the message names {name}: {message}");
+        let name = paths[*file_id as usize]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            message.contains(&name),
+            "the message names {name}: {message}"
+        );
         assert_eq!(*code, ErrorCode::InvalidInput, "{message}");
     }
-    let done = events.iter().filter(|event| matches!(event, UploadEvent::FileDone { .. })).count();
+    let done = events
+        .iter()
+        .filter(|event| matches!(event, UploadEvent::FileDone { .. }))
+        .count();
     assert_eq!(done, 1, "the good file is stored");
-    assert!(matches!(events.last(), Some(UploadEvent::Finished { done: 1, failed: 3, .. })));
+    assert!(matches!(
+        events.last(),
+        Some(UploadEvent::Finished {
+            done: 1,
+            failed: 3,
+            ..
+        })
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,23 +84,42 @@ async fn same_content_is_stored_once() {
     std::fs::write(&first, tiny_png(99)).unwrap();
     std::fs::write(&second, tiny_png(99)).unwrap();
 
-    let events = world.library.upload(world.entity.clone(), vec![first, second]).await.unwrap();
+    let events = world
+        .library
+        .upload(world.entity.clone(), vec![first, second])
+        .await
+        .unwrap();
     let already: Vec<bool> = events
         .iter()
         .filter_map(|event| match event {
-            UploadEvent::FileDone { already_uploaded, .. } => Some(*already_uploaded),
+            UploadEvent::FileDone {
+                already_uploaded, ..
+            } => Some(*already_uploaded),
             _ => None,
         })
         .collect();
     assert_eq!(already.len(), 2, "both files are done");
-    assert_eq!(already.iter().filter(|flag| **flag).count(), 1, "one of them was already stored");
+    assert_eq!(
+        already.iter().filter(|flag| **flag).count(),
+        1,
+        "one of them was already stored"
+    );
     let gallery = world.library.gallery(&world.entity).await.unwrap();
     assert_eq!(gallery.items.len(), 1, "one object in the gallery");
 
-    let again = world.library.upload(world.entity.clone(), vec![dir.path().join("a/logo.png")]).await;
+    let again = world
+        .library
+        .upload(world.entity.clone(), vec![dir.path().join("a/logo.png")])
+        .await;
     let again = again.unwrap();
     assert!(
-        again.iter().any(|event| matches!(event, UploadEvent::FileDone { already_uploaded: true, .. })),
+        again.iter().any(|event| matches!(
+            event,
+            UploadEvent::FileDone {
+                already_uploaded: true,
+                ..
+            }
+        )),
         "a later drop of the same file is shown as already uploaded"
     );
 }
@@ -87,15 +130,29 @@ async fn gallery_is_shared_between_libraries() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shared.png");
     std::fs::write(&path, tiny_png(17)).unwrap();
-    world.library.upload(world.entity.clone(), vec![path]).await.unwrap();
+    world
+        .library
+        .upload(world.entity.clone(), vec![path])
+        .await
+        .unwrap();
 
     let other_dir = tempfile::tempdir().unwrap();
     let other = Library::open(LibraryConfig::new(other_dir.path())).unwrap();
-    other.sign_in(sign_in_request(&world.sandbox, "tenant")).await.unwrap();
+    other
+        .sign_in(sign_in_request(&world.sandbox, "tenant"))
+        .await
+        .unwrap();
     let gallery = other.gallery(&world.entity).await.unwrap();
-    assert_eq!(gallery.items.len(), 1, "an admin on another computer sees the staff upload");
+    assert_eq!(
+        gallery.items.len(),
+        1,
+        "an admin on another computer sees the staff upload"
+    );
     assert_eq!(gallery.items[0].original_name, "shared.png");
-    assert!(gallery.items[0].thumbnail_key.is_some(), "the thumbnail is made from the download");
+    assert!(
+        gallery.items[0].thumbnail_key.is_some(),
+        "the thumbnail is made from the download"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
