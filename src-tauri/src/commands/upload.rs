@@ -33,10 +33,10 @@ pub async fn start_upload(
 fn channel_sink(channel: Channel<UploadEvent>) -> ProgressSink {
     let warned = AtomicBool::new(false);
     Arc::new(move |event| {
-        if let Err(error) = channel.send(event) {
-            if !warned.swap(true, Ordering::Relaxed) {
-                tracing::warn!(%error, "upload progress could not reach the window");
-            }
+        if let Err(error) = channel.send(event)
+            && !warned.swap(true, Ordering::Relaxed)
+        {
+            tracing::warn!(%error, "upload progress could not reach the window");
         }
     })
 }

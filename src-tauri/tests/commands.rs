@@ -1,0 +1,247 @@
+//! The shell's commands on Tauri's mock runtime, with the real capability file, library and
+//! embedded sandbox behind them.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::path::PathBuf;
+
+use pers_asset_manager::options::ShellOptions;
+use pers_asset_manager::{MAIN_WINDOW, build_app_with, context};
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Manager, WebviewWindow};
+
+/// A running mock app over its own data dir, which is removed when this is dropped.
+struct TestApp {
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    _data_dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    fn start(scripted_pick: Option<Vec<PathBuf>>) -> TestApp {
+        let data_dir = tempfile::tempdir().unwrap();
+        let options = ShellOptions {
+            data_dir: Some(data_dir.path().to_path_buf()),
+            scripted_pick,
+        };
+        let mut app = build_app_with(mock_builder(), options)
+            .build(context())
+            .unwrap();
+        // The setup hook (state, sandbox, window) runs on the event loop's first iteration.
+        // `run_iteration` is deprecated because a loop of it busy-waits; one call does not.
+        #[allow(deprecated)]
+        app.run_iteration(|_, _| {});
+        let window = app.get_webview_window(MAIN_WINDOW).unwrap();
+        TestApp {
+            _app: app,
+            window,
+            _data_dir: data_dir,
+        }
+    }
+
+    /// Invokes `command` as the window's front end would, returning the value or the error.
+    fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
+        // Linux webviews load the app from tauri://localhost; the capability is checked
+        // against this origin.
+        self.invoke_from("tauri://localhost", command, args)
+    }
+
+    fn invoke_from(&self, origin: &str, command: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: command.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: origin.parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn sign_in_as_staff(&self) -> Value {
+        let sandbox = self.invoke("sandbox_info", json!({})).unwrap();
+        let account = sandbox["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|account| account["kind"] == "business")
+            .unwrap()
+            .clone();
+        let request = json!({
+            "environment": "sandbox",
+            "baseUrl": sandbox["baseUrl"],
+            "identityUrl": sandbox["identityUrl"],
+            "projectKey": sandbox["projectKey"],
+            "email": account["email"],
+            "password": account["password"],
+            "kind": "business",
+        });
+        self.invoke("sign_in", json!({ "request": request }))
+            .unwrap()
+    }
+}
+
+#[test]
+fn sandbox_info_returns_camel_case_details() {
+    let app = TestApp::start(None);
+
+    let info = app.invoke("sandbox_info", json!({})).unwrap();
+
+    let base_url = info["baseUrl"].as_str().unwrap();
+    assert!(
+        base_url.starts_with("http://127.0.0.1:"),
+        "the sandbox is on loopback: {base_url}"
+    );
+    assert!(
+        info["identityUrl"]
+            .as_str()
+            .unwrap()
+            .ends_with("accounts:signInWithPassword")
+    );
+    assert!(info["projectKey"].as_str().unwrap().starts_with("pk_test_"));
+    let accounts = info["accounts"].as_array().unwrap();
+    assert!(!accounts.is_empty(), "demo accounts are offered");
+    assert!(
+        accounts[0]["label"].is_string(),
+        "each account has a label: {}",
+        accounts[0]
+    );
+}
+
+#[test]
+fn gallery_before_sign_in_is_not_signed_in() {
+    let app = TestApp::start(None);
+
+    let error = app
+        .invoke(
+            "gallery",
+            json!({ "entity": { "entityType": "campaign", "id": "c1" } }),
+        )
+        .unwrap_err();
+
+    assert_eq!(error["code"], "NOT_SIGNED_IN");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("sign in"),
+        "{error}"
+    );
+}
+
+#[test]
+fn session_lifecycle_over_commands() {
+    let app = TestApp::start(None);
+    assert_eq!(app.invoke("session_info", json!({})).unwrap(), Value::Null);
+
+    let session = app.sign_in_as_staff();
+    assert_eq!(session["environment"], "sandbox");
+    assert_eq!(session["kind"], "business");
+    assert!(
+        session["businessId"].is_string(),
+        "a staff session acts for a business"
+    );
+    assert_eq!(app.invoke("session_info", json!({})).unwrap(), session);
+
+    let campaigns = app
+        .invoke("list_entities", json!({ "entityType": "campaign" }))
+        .unwrap();
+    let first = &campaigns.as_array().unwrap()[0];
+    assert_eq!(first["entityType"], "campaign");
+    assert!(first["displayName"].is_string());
+
+    let gallery = app
+        .invoke(
+            "gallery",
+            json!({ "entity": { "entityType": "campaign", "id": first["id"] } }),
+        )
+        .unwrap();
+    assert!(gallery["items"].is_array(), "{gallery}");
+
+    app.invoke("sign_out", json!({})).unwrap();
+    assert_eq!(app.invoke("session_info", json!({})).unwrap(), Value::Null);
+}
+
+#[test]
+fn wrong_password_is_invalid_credentials() {
+    let app = TestApp::start(None);
+    let sandbox = app.invoke("sandbox_info", json!({})).unwrap();
+    let request = json!({
+        "environment": "sandbox",
+        "baseUrl": sandbox["baseUrl"],
+        "identityUrl": sandbox["identityUrl"],
+        "projectKey": sandbox["projectKey"],
+        "email": sandbox["accounts"][0]["email"],
+        "password": "not-the-password",
+        "kind": "tenant",
+    });
+
+    let error = app
+        .invoke("sign_in", json!({ "request": request }))
+        .unwrap_err();
+
+    assert_eq!(error["code"], "INVALID_CREDENTIALS");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        !message.contains("not-the-password"),
+        "the password is not echoed: {message}"
+    );
+}
+
+#[test]
+fn start_upload_returns_job_id() {
+    let app = TestApp::start(None);
+    app.sign_in_as_staff();
+    let campaigns = app
+        .invoke("list_entities", json!({ "entityType": "campaign" }))
+        .unwrap();
+    let entity = json!({ "entityType": "campaign", "id": campaigns[0]["id"] });
+
+    let job = app
+        .invoke(
+            "start_upload",
+            json!({ "entity": entity, "paths": ["/nonexistent/a.jpg"], "onEvent": "__CHANNEL__:7" }),
+        )
+        .unwrap();
+
+    assert!(job.is_u64(), "the job id is a number: {job}");
+}
+
+#[test]
+fn pick_files_returns_scripted_paths() {
+    let paths = vec![
+        PathBuf::from("/data/one.jpg"),
+        PathBuf::from("/data/two words.png"),
+    ];
+    let app = TestApp::start(Some(paths));
+
+    let picked = app.invoke("pick_files", json!({})).unwrap();
+
+    assert_eq!(picked, json!(["/data/one.jpg", "/data/two words.png"]));
+}
+
+#[test]
+fn unknown_command_is_rejected() {
+    let app = TestApp::start(None);
+
+    let error = app.invoke("plugin:fs|read_file", json!({ "path": "/etc/passwd" }));
+
+    assert!(error.is_err(), "no fs plugin is reachable: {error:?}");
+}
+
+#[test]
+fn remote_origin_cannot_invoke_commands() {
+    let app = TestApp::start(None);
+
+    let result = app.invoke_from("http://127.0.0.1:9/", "session_info", json!({}));
+
+    assert!(
+        result.is_err(),
+        "only the bundled front end may call commands: {result:?}"
+    );
+}
