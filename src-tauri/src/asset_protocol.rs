@@ -32,7 +32,7 @@ pub fn asset_url(key: &str) -> String {
     }
 }
 
-/// Answers one request: 200 with the cached image and its content type, 404 when the key is not
+/// Serves one request: 200 with the cached image and its content type, 404 when the key is not
 /// cached (or the library is not open yet), 400 for a path that is not valid UTF-8.
 pub fn handle<R: Runtime>(
     context: UriSchemeContext<'_, R>,
@@ -60,7 +60,7 @@ fn serve<R: Runtime>(app: &tauri::AppHandle<R>, key: &str) -> Response<Vec<u8>> 
         return status_response(StatusCode::NOT_FOUND);
     };
 
-    // Keys are content hashes, so a cached answer never goes stale.
+    // Keys are content hashes, so a cached response never goes stale.
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, image.content_type)

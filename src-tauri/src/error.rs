@@ -19,7 +19,7 @@ pub enum CommandError {
          environment"
     )]
     SandboxUnavailable {
-        /// Why it failed, from the sandbox's own error.
+        /// The sandbox's own error message.
         reason: String,
     },
 

@@ -1,10 +1,10 @@
 //! The desktop shell of the PERS Asset Manager.
 //!
-//! The shell is a set of thin adapters between the webview and the core (`pers-library`):
-//! commands that call one core function each, a per-job [`tauri::ipc::Channel`] for upload
-//! progress, native file drag-and-drop and dialogs, and the `pers-asset` URI scheme that serves
-//! cached images. On start it opens the library and starts the embedded sandbox in the
-//! background, so the sandbox environment works without any server.
+//! The shell is a set of thin adapters between the webview and the core (`pers-library`).
+//! Each command calls one core function, upload progress goes over a per-job
+//! [`tauri::ipc::Channel`], and the `pers-asset` URI scheme serves cached images. Files arrive
+//! by native drag-and-drop or the file dialog. On start the shell opens the library and starts
+//! the embedded sandbox in the background, so the sandbox environment needs no server.
 //!
 //! [`build_app`] is generic over the runtime, so tests drive the same commands on Tauri's mock
 //! runtime.
@@ -98,7 +98,8 @@ fn setup<R: Runtime>(
 }
 
 /// Returns the data dir and the log dir. With a data dir override, logs go to its `logs`
-/// folder so an e2e run finds them next to its data; otherwise to the platform's app log dir.
+/// folder, so an e2e run finds them next to its data. Otherwise they go to the platform's app
+/// log dir.
 fn app_dirs<R: Runtime>(
     app: &App<R>,
     options: &ShellOptions,

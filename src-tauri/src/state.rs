@@ -1,4 +1,4 @@
-//! What the commands share: the core, the sandbox and the start-up options.
+//! State shared by the commands: the core, the sandbox and the start-up options.
 
 use pers_library::Library;
 
