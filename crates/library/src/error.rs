@@ -15,6 +15,9 @@ pub enum ErrorCode {
     NotSignedIn,
     /// The identity provider or PERS rejected the credentials.
     InvalidCredentials,
+    /// The account belongs to several businesses: pick one of
+    /// [`LibraryError::business_options`] and sign in again with it.
+    BusinessSelectionRequired,
     /// The server could not be reached or the connection failed.
     Network,
     /// The server answered with an error that is not the user's fault.
@@ -147,6 +150,19 @@ impl LibraryError {
         }
     }
 
+    /// Returns the businesses to choose from when the sign-in needs a business picked.
+    pub fn business_options(&self) -> Option<&[pers_api::BusinessOption]> {
+        match self {
+            LibraryError::Api { source, .. } => match source.as_ref() {
+                pers_api::ApiError::MultipleContextSelectionRequired { options, .. } => {
+                    Some(options)
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Tells whether trying the same operation again may succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -187,7 +203,7 @@ fn api_code(error: &pers_api::ApiError) -> ErrorCode {
         ApiError::InvalidCredentials => ErrorCode::InvalidCredentials,
         ApiError::Transport { .. } => ErrorCode::Network,
         ApiError::InvalidBaseUrl { .. } => ErrorCode::InvalidInput,
-        ApiError::MultipleContextSelectionRequired { .. } => ErrorCode::Rejected,
+        ApiError::MultipleContextSelectionRequired { .. } => ErrorCode::BusinessSelectionRequired,
         ApiError::Problem { status, .. } | ApiError::UnexpectedResponse { status, .. } => {
             status_code(*status)
         }

@@ -22,7 +22,7 @@ pub const MAX_PREVIEW_DOWNLOAD_BYTES: u64 = 64 * 1024 * 1024;
 /// Lists the entity's assets, from the shared manifest when it can be read, else from the catalog.
 pub(crate) async fn list(
     inner: &Arc<Inner>,
-    signed_in: &SignedIn,
+    signed_in: &Arc<SignedIn>,
     entity: &EntityRef,
 ) -> Result<Gallery, LibraryError> {
     let scope = signed_in.scope(entity);
@@ -55,15 +55,20 @@ pub(crate) async fn list(
 
 async fn with_thumbnails(
     inner: &Arc<Inner>,
-    signed_in: &SignedIn,
+    signed_in: &Arc<SignedIn>,
     entity: &EntityRef,
     manifest: &Manifest,
 ) -> Vec<GalleryItem> {
-    futures_util::stream::iter(manifest.live_entries())
-        .map(|entry| async move {
-            let thumbnail = thumbnail_key(inner, signed_in, entity, entry).await;
-            gallery_item(entry, thumbnail)
-        })
+    // Each future owns what it uses, so the whole listing future is `Send` and can run in a
+    // spawned task or a Tauri command.
+    let items = manifest.live_entries().into_iter().cloned().map(|entry| {
+        let (inner, signed_in, entity) = (Arc::clone(inner), Arc::clone(signed_in), entity.clone());
+        async move {
+            let thumbnail = thumbnail_key(&inner, &signed_in, &entity, &entry).await;
+            gallery_item(&entry, thumbnail)
+        }
+    });
+    futures_util::stream::iter(items)
         .buffered(THUMBNAIL_CONCURRENCY)
         .collect()
         .await

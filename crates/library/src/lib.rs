@@ -36,7 +36,7 @@ use std::time::Duration;
 pub use error::{ErrorCode, LibraryError};
 pub use events::{JobId, ProgressSink, QueuedFile, Stage, UploadEvent};
 pub use image_cache::CachedImage;
-pub use pers_api::{AuthType, EntitySummary, EntityType};
+pub use pers_api::{AuthType, BusinessOption, EntitySummary, EntityType};
 pub use types::{EntityRef, Gallery, GalleryItem, GallerySource, SessionInfo, SignInRequest};
 
 use catalog::{Catalog, CatalogScope};

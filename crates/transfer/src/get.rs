@@ -17,7 +17,8 @@ impl Transfer {
     ///
     /// A 404 fails with [`TransferError::NotFound`], any other non-2xx status with
     /// [`TransferError::Rejected`].
-    #[tracing::instrument(skip_all, fields(url = %url, max_bytes), err)]
+    // Debug level: a missing object is an expected answer, and callers log the failures they act on.
+    #[tracing::instrument(skip_all, fields(url = %url, max_bytes), err(level = "debug"))]
     pub async fn get_bytes(&self, url: &SignedUrl, max_bytes: u64) -> Result<Bytes, TransferError> {
         let transport = |error| TransferError::transport(url.shown(), error);
         let mut response = self

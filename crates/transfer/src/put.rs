@@ -39,7 +39,7 @@ impl Transfer {
     /// chunks, and `progress` receives the bytes sent so far after each chunk, ending at the
     /// size. Fails with [`TransferError::Io`] when the file cannot be read or its size changes
     /// while it is sent, and with [`TransferError::Rejected`] on any non-2xx status.
-    #[tracing::instrument(skip_all, fields(url = %url, path = %path.display()), err)]
+    #[tracing::instrument(skip_all, fields(url = %url, path = %path.display()), err(level = "warn"))]
     pub async fn put_file(
         &self,
         url: &SignedUrl,
@@ -69,7 +69,7 @@ impl Transfer {
     /// Uploads `body` with an HTTP PUT to `url`, streamed in 64 KiB chunks with an exact
     /// `Content-Length`. `progress` receives the bytes sent so far after each chunk, ending at
     /// the body's length. Fails with [`TransferError::Rejected`] on any non-2xx status.
-    #[tracing::instrument(skip_all, fields(url = %url, bytes = body.len()), err)]
+    #[tracing::instrument(skip_all, fields(url = %url, bytes = body.len()), err(level = "warn"))]
     pub async fn put_bytes(
         &self,
         url: &SignedUrl,

@@ -24,17 +24,7 @@ pub async fn gallery(
     state: State<'_, AppState>,
     entity: EntityRef,
 ) -> Result<Gallery, CommandError> {
-    // NOTE: the future of `Library::gallery` is not `Send` for every lifetime (a rustc limit on
-    // `buffered` streams of closures that borrow), so a command task cannot hold it. It runs on
-    // a blocking thread of the same runtime instead; await it directly once the core's is `Send`.
-    let library = state.library.clone();
-    let runtime = tokio::runtime::Handle::current();
-    let task = tokio::task::spawn_blocking(move || runtime.block_on(library.gallery(&entity)));
-    let gallery = task.await.map_err(|error| CommandError::TaskFailed {
-        command: "gallery",
-        reason: error.to_string(),
-    })?;
-    Ok(gallery?)
+    Ok(state.library.gallery(&entity).await?)
 }
 
 /// Fetches the larger preview of one stored image and returns its `pers-asset` URL.

@@ -190,8 +190,12 @@ pub async fn wait_until_js(driver: &WebDriver, what: &str, script: &str) {
     }
 }
 
-/// Saves a screenshot of the app's window as `<name>.png` in the artifacts folder.
+/// Saves a screenshot of the app's window as `<name>.png` in the artifacts folder, after two
+/// animation frames so the latest DOM change is painted.
 pub async fn screenshot(driver: &WebDriver, setup: &Setup, name: &str) {
+    let painted = "const done = arguments[arguments.length - 1]; \
+        requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+    driver.execute_async(painted, Vec::new()).await.unwrap();
     let path = setup.artifacts.join(format!("{name}.png"));
     driver.screenshot(&path).await.unwrap();
     println!("screenshot: {}", path.display());
