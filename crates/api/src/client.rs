@@ -93,9 +93,13 @@ impl ApiClient {
         }
     }
 
-    /// Sends a request with the session's access token. On a 401 the session is refreshed
-    /// once (shared with concurrent callers) and the request is sent once more; when the
-    /// refresh fails, the first 401 is returned as the error.
+    /// Sends a request with the session's access token.
+    ///
+    /// Refreshes first when the token is due (see [`crate::REFRESH_MARGIN`]); when that refresh
+    /// fails for a reason other than rejection, the current token is still tried. On a 401 the
+    /// session is refreshed once (shared with concurrent callers) and the request is sent once
+    /// more. A rejected refresh returns the session-expired error; a refresh that fails
+    /// otherwise returns the first 401.
     ///
     /// Returns the final response whatever its status; callers decode it with
     /// [`RawResponse::json`].
@@ -107,7 +111,20 @@ impl ApiClient {
         path: &str,
         body: Option<&Value>,
     ) -> Result<RawResponse, ApiError> {
-        let seen = session.tokens().access_token;
+        if session.is_ended() {
+            return Err(ApiError::session_expired(None, None));
+        }
+        let mut seen = session.tokens().access_token;
+        if session.refresh_is_due() {
+            match self.refresh(session, &seen).await {
+                Ok(()) => seen = session.tokens().access_token,
+                Err(error) if error.is_session_expired() => return Err(error),
+                Err(error) => {
+                    tracing::warn!(path, %error, "refresh before expiry failed; trying the current token");
+                }
+            }
+        }
+
         let first = self
             .send_bearer(&seen, method.clone(), url.clone(), body)
             .await?;
@@ -117,6 +134,9 @@ impl ApiClient {
 
         let unauthorized = error_from_body(first.status, &first.body, path);
         if let Err(error) = self.refresh(session, &seen).await {
+            if error.is_session_expired() {
+                return Err(error);
+            }
             tracing::warn!(path, %error, "session refresh after a 401 failed");
             return Err(unauthorized);
         }

@@ -5,6 +5,10 @@ use std::error::Error as _;
 /// The code PERS returns when a business sign-in matches several memberships.
 pub(crate) const MULTIPLE_CONTEXT_CODE: &str = "MULTIPLE_CONTEXT_SELECTION_REQUIRED";
 
+/// The code of the error returned when a session can no longer be refreshed; see
+/// [`ApiError::is_session_expired`].
+pub const SESSION_EXPIRED_CODE: &str = "SESSION_EXPIRED";
+
 /// A business the account can sign in to, from a `MULTIPLE_CONTEXT_SELECTION_REQUIRED` error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BusinessOption {
@@ -101,6 +105,52 @@ impl ApiError {
     /// even after a refresh and the user must sign in again.
     pub fn is_unauthorized(&self) -> bool {
         self.status() == Some(401)
+    }
+
+    /// Returns true when the session has ended because its refresh was rejected (or a resumed
+    /// refresh token was not accepted): the user must sign in again, and work queued on the
+    /// session should wait for the new session rather than be dropped.
+    ///
+    /// The error is [`ApiError::Problem`] with status 401, code [`SESSION_EXPIRED_CODE`] and
+    /// path `/auth/refresh`; its detail and correlation id are the server's, when it sent them.
+    pub fn is_session_expired(&self) -> bool {
+        matches!(self, Self::Problem { code: Some(code), .. } if code == SESSION_EXPIRED_CODE)
+    }
+
+    /// Builds the session-expired error.
+    pub(crate) fn session_expired(
+        server_detail: Option<&str>,
+        correlation_id: Option<String>,
+    ) -> Self {
+        let reason = server_detail.unwrap_or("the session was ended earlier");
+        Self::Problem {
+            status: 401,
+            code: Some(SESSION_EXPIRED_CODE.to_owned()),
+            title: Some("Session expired".to_owned()),
+            detail: Some(format!(
+                "the session has expired and could not be refreshed ({reason}); sign in again"
+            )),
+            correlation_id,
+            retryable: Some(false),
+            path: crate::auth::REFRESH_PATH.to_owned(),
+        }
+    }
+
+    /// Builds the session-expired error from the error of a rejected refresh.
+    pub(crate) fn session_expired_from(rejected: &ApiError) -> Self {
+        match rejected {
+            Self::Problem {
+                detail,
+                title,
+                code,
+                correlation_id,
+                ..
+            } => {
+                let server = detail.as_deref().or(title.as_deref()).or(code.as_deref());
+                Self::session_expired(server, correlation_id.clone())
+            }
+            other => Self::session_expired(Some(&other.to_string()), None),
+        }
     }
 
     /// Returns the PERS error code: the problem's `code`, `MULTIPLE_CONTEXT_SELECTION_REQUIRED`,

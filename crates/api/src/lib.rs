@@ -5,7 +5,10 @@
 //! - An *identity token* comes from the identity provider (Firebase Auth's REST API, see
 //!   [`identity`]) and is exchanged for a PERS [`Session`] by [`ApiClient::create_session`].
 //! - A session contains a PERS access token (a JWT sent as `Authorization: Bearer`) and a refresh
-//!   token. Every call taking a `&Session` refreshes the pair once on a 401 and retries once.
+//!   token. Every call taking a `&Session` refreshes the pair shortly before the token's `exp`
+//!   (see [`REFRESH_MARGIN`]) and once on a 401, then retries once. Concurrent calls share one
+//!   refresh. A rejected refresh ends the session with an error for which
+//!   [`ApiError::is_session_expired`] is true.
 //! - A [`SignedUrl`] is an S3 presigned URL for one entity file. Its query string is a
 //!   credential, so `Debug` and `Display` show only the scheme, host and path.
 //!
@@ -34,8 +37,8 @@ pub use business::Business;
 pub use campaign::Campaign;
 pub use client::ApiClient;
 pub use entity::{EntitySummary, EntityType};
-pub use error::{ApiError, BusinessOption};
+pub use error::{ApiError, BusinessOption, SESSION_EXPIRED_CODE};
 pub use secret::Secret;
-pub use session::{AuthType, Session};
+pub use session::{AuthType, REFRESH_MARGIN, Session};
 pub use storage::{SignedUrl, SignedUrlMethod, StorageUrlRequest};
 pub use token::{Token, TokenMetadata};

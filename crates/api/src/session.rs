@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,9 @@ pub(crate) struct TokenPair {
     pub(crate) refresh_token: Secret,
 }
 
+/// Longest time before the access token's expiry at which the client refreshes it.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
 /// The claims of the access token that the client reads. PERS signs them; the client does not
 /// verify the signature and uses them only for display and expiry.
 #[derive(Clone, Default, Deserialize)]
@@ -37,6 +41,10 @@ pub(crate) struct TokenPair {
 struct AccessClaims {
     #[serde(default, deserialize_with = "lenient::optional_string")]
     business_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_string")]
+    tenant_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::optional_string")]
+    role: Option<String>,
     #[serde(default, deserialize_with = "lenient::optional_u64")]
     exp: Option<u64>,
 }
@@ -44,6 +52,39 @@ struct AccessClaims {
 struct SessionState {
     tokens: TokenPair,
     claims: AccessClaims,
+    /// When to refresh before sending, or `None` when the token has no usable `exp`.
+    refresh_due: Option<Instant>,
+    /// Set when a refresh was rejected: the session cannot be used any more.
+    ended: bool,
+    /// Number of token pairs received, starting at 1 for the pair of the sign-in.
+    generation: u64,
+}
+
+impl SessionState {
+    fn new(tokens: TokenPair, generation: u64) -> Self {
+        let claims = decode_claims(&tokens.access_token);
+        let refresh_due = claims.exp.and_then(refresh_due);
+        Self {
+            tokens,
+            claims,
+            refresh_due,
+            ended: false,
+            generation,
+        }
+    }
+}
+
+/// Returns when to refresh a token that expires at `exp` (Unix seconds): [`REFRESH_MARGIN`]
+/// before, or a quarter of its remaining lifetime before when that is shorter.
+///
+/// A token that already looks expired by the local clock gets `None`, so that a clock running
+/// ahead of the server's does not make every request refresh; such a token is refreshed when the
+/// server answers 401.
+fn refresh_due(exp: u64) -> Option<Instant> {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+    let remaining = Duration::from_secs(exp.checked_sub(now).filter(|secs| *secs > 0)?);
+    let margin = REFRESH_MARGIN.min(remaining / 4);
+    Some(Instant::now() + remaining - margin)
 }
 
 struct SessionInner {
@@ -67,8 +108,7 @@ impl Session {
         requested_business_id: Option<String>,
         tokens: TokenPair,
     ) -> Self {
-        let claims = decode_claims(&tokens.access_token);
-        let state = Mutex::new(SessionState { tokens, claims });
+        let state = Mutex::new(SessionState::new(tokens, 1));
         let inner = SessionInner {
             auth_type,
             requested_business_id,
@@ -98,13 +138,56 @@ impl Session {
         self.state().claims.exp
     }
 
+    /// Returns the tenant id from the access token's `tenantId` claim, when it has one.
+    pub fn tenant_id(&self) -> Option<String> {
+        self.state().claims.tenant_id.clone()
+    }
+
+    /// Returns the role from the access token's `role` claim, such as `TENANT_ADMIN` or a
+    /// business role (`OWNER`, `ADMIN`, `EDITOR`, `VIEWER`), when it has one.
+    pub fn role(&self) -> Option<String> {
+        self.state().claims.role.clone()
+    }
+
+    /// Returns the current refresh token, for a "remember me" caller to keep in the OS keychain
+    /// and pass to [`crate::ApiClient::resume_session`] on the next start.
+    ///
+    /// Each refresh may replace it: store it again when [`Session::generation`] changes.
+    pub fn refresh_token(&self) -> Secret {
+        self.state().tokens.refresh_token.clone()
+    }
+
+    /// Returns how many token pairs this session has received: 1 after sign-in, plus one per
+    /// refresh. A caller that stores the refresh token compares it to know when to store again.
+    pub fn generation(&self) -> u64 {
+        self.state().generation
+    }
+
+    /// Returns true once a refresh was rejected. Every call with an ended session fails with
+    /// the session-expired error (see [`crate::ApiError::is_session_expired`]) without sending.
+    pub fn is_ended(&self) -> bool {
+        self.state().ended
+    }
+
     pub(crate) fn tokens(&self) -> TokenPair {
         self.state().tokens.clone()
     }
 
+    /// Returns whether the access token is due for a refresh before it expires.
+    pub(crate) fn refresh_is_due(&self) -> bool {
+        self.state()
+            .refresh_due
+            .is_some_and(|due| Instant::now() >= due)
+    }
+
     pub(crate) fn replace_tokens(&self, tokens: TokenPair) {
-        let claims = decode_claims(&tokens.access_token);
-        *self.state() = SessionState { tokens, claims };
+        let mut state = self.state();
+        let generation = state.generation + 1;
+        *state = SessionState::new(tokens, generation);
+    }
+
+    pub(crate) fn end(&self) {
+        self.state().ended = true;
     }
 
     pub(crate) fn refresh_lock(&self) -> &tokio::sync::Mutex<()> {
@@ -112,7 +195,7 @@ impl Session {
     }
 
     /// Locks the token state. A poisoned lock is still usable because every writer replaces
-    /// the whole state in one assignment.
+    /// the whole state in one assignment or sets one flag.
     fn state(&self) -> MutexGuard<'_, SessionState> {
         self.inner
             .state
@@ -127,6 +210,8 @@ impl fmt::Debug for Session {
             .field("auth_type", &self.auth_type())
             .field("business_id", &self.business_id())
             .field("access_token_expires_at", &self.access_token_expires_at())
+            .field("generation", &self.generation())
+            .field("ended", &self.is_ended())
             .finish_non_exhaustive()
     }
 }

@@ -82,8 +82,10 @@ pub(crate) fn issue_session(
     account_id: &str,
     scope: &SessionScope,
 ) -> (String, String) {
-    let access = session_claims(state, account_id, scope, "access", state.access_token_ttl);
-    let refresh = session_claims(state, account_id, scope, "refresh", state.refresh_token_ttl);
+    let access_ttl = state.control.access_token_ttl();
+    let refresh_ttl = state.control.refresh_token_ttl();
+    let access = session_claims(state, account_id, scope, "access", access_ttl);
+    let refresh = session_claims(state, account_id, scope, "refresh", refresh_ttl);
     (
         jwt::encode(&access, &state.token_signing_key),
         jwt::encode(&refresh, &state.token_signing_key),

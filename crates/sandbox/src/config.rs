@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::control::{DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW};
+
 /// Default lifetime of a presigned storage URL: 15 minutes.
 pub const DEFAULT_SIGNED_URL_TTL: Duration = Duration::from_secs(15 * 60);
 
@@ -11,6 +13,9 @@ pub const DEFAULT_ACCESS_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
 
 /// Default lifetime of a refresh token: 1 day, as PERS documents.
 pub const DEFAULT_REFRESH_TOKEN_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Default [`SandboxConfig::fault_seed`].
+pub const DEFAULT_FAULT_SEED: u64 = 0x5EED;
 
 /// Settings for [`crate::start`].
 #[derive(Clone, Debug)]
@@ -26,11 +31,19 @@ pub struct SandboxConfig {
     pub access_token_ttl: Duration,
     /// Lifetime of refresh tokens.
     pub refresh_token_ttl: Duration,
+    /// `/v2` requests allowed per project key in each `rate_window`; later ones get 429.
+    pub rate_limit: u32,
+    /// Length of the rate limit window.
+    pub rate_window: Duration,
+    /// Seed of the generator that picks which store requests a percentage fault hits, so a
+    /// run with the same seed and request order hits the same requests.
+    pub fault_seed: u64,
 }
 
 impl SandboxConfig {
-    /// Creates a configuration for `data_dir` with port 0 (a free port) and the default
-    /// lifetimes: 15 minutes for signed URLs and access tokens, 1 day for refresh tokens.
+    /// Creates a configuration for `data_dir` with port 0 (a free port), the default
+    /// lifetimes (15 minutes for signed URLs and access tokens, 1 day for refresh tokens) and
+    /// the documented rate limit of 10,000 requests per hour.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             port: 0,
@@ -38,6 +51,9 @@ impl SandboxConfig {
             signed_url_ttl: DEFAULT_SIGNED_URL_TTL,
             access_token_ttl: DEFAULT_ACCESS_TOKEN_TTL,
             refresh_token_ttl: DEFAULT_REFRESH_TOKEN_TTL,
+            rate_limit: DEFAULT_RATE_LIMIT,
+            rate_window: DEFAULT_RATE_WINDOW,
+            fault_seed: DEFAULT_FAULT_SEED,
         }
     }
 }

@@ -18,6 +18,11 @@ pub struct SandboxInfo {
     pub storage_url: String,
     /// Demo accounts that can sign in.
     pub accounts: Vec<DemoAccount>,
+    /// Base URL of the control endpoints, for example `http://127.0.0.1:41234/__sandbox`.
+    pub control_url: String,
+    /// Value for the `x-sandbox-control-token` header of the control endpoints, random per
+    /// start. It only switches faults of this sandbox on and off.
+    pub control_token: String,
 }
 
 /// A demo account with its fixed password.

@@ -12,12 +12,18 @@
 //! users and accounts), `keys.json` (project key, token signing key and store credentials, mode
 //! 0600) and the stored objects. Everything is created on first start and reused afterwards.
 //!
+//! For tests, [`Sandbox::faults`] (or the `/__sandbox` endpoints on the API server, guarded by
+//! the control token of the startup line) injects failures, latency and dropped connections,
+//! shortens token and signed URL lifetimes, sets the rate limit (10,000 `/v2` requests per hour
+//! per project key by default) and reads the request log of both servers.
+//!
 //! Logging uses `tracing`. The sandbox never logs tokens, keys or signed URL query strings, but
 //! s3s logs each request URI at debug, signature included: an embedding application should keep
 //! the `s3s` and `s3s_fs` targets at `info` or above.
 
 mod claims;
 mod config;
+mod control;
 mod data_file;
 mod error;
 mod info;
@@ -36,6 +42,10 @@ mod store;
 
 pub use config::{
     DEFAULT_ACCESS_TOKEN_TTL, DEFAULT_REFRESH_TOKEN_TTL, DEFAULT_SIGNED_URL_TTL, SandboxConfig,
+};
+pub use control::{
+    CONTROL_TOKEN_HEADER, DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW, Fault, Faults, REDACTED,
+    RequestRecord, Route, ServerKind,
 };
 pub use error::SandboxError;
 pub use info::{DemoAccount, SandboxInfo};

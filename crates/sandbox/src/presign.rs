@@ -19,38 +19,32 @@ pub(crate) const MAX_PRESIGNED_TTL: Duration = Duration::from_secs(7 * 24 * 60 *
 pub(crate) struct Presigner {
     bucket: Bucket,
     credentials: Credentials,
-    ttl: Duration,
 }
 
 impl Presigner {
     /// Creates a presigner for the store at `endpoint` (for example `http://127.0.0.1:41235`).
     ///
-    /// `ttl` is capped at [`MAX_PRESIGNED_TTL`]. Fails when `endpoint` is not an http(s) URL
-    /// with a host.
-    pub fn new(
-        endpoint: Url,
-        credentials: Credentials,
-        ttl: Duration,
-    ) -> Result<Self, rusty_s3::BucketError> {
+    /// Fails when `endpoint` is not an http(s) URL with a host.
+    pub fn new(endpoint: Url, credentials: Credentials) -> Result<Self, rusty_s3::BucketError> {
         let bucket = Bucket::new(endpoint, UrlStyle::Path, BUCKET_NAME, REGION)?;
         Ok(Self {
             bucket,
             credentials,
-            ttl: ttl.min(MAX_PRESIGNED_TTL),
         })
     }
 
-    /// Signs a PUT of `key` whose `Content-Type` must be exactly `content_type`.
-    pub fn put_url(&self, key: &str, content_type: &str) -> Url {
+    /// Signs a PUT of `key`, valid for `ttl` capped at [`MAX_PRESIGNED_TTL`], whose
+    /// `Content-Type` must be exactly `content_type`.
+    pub fn put_url(&self, key: &str, content_type: &str, ttl: Duration) -> Url {
         let mut action = self.bucket.put_object(Some(&self.credentials), key);
         action.headers_mut().insert("content-type", content_type);
-        action.sign(self.ttl)
+        action.sign(ttl.min(MAX_PRESIGNED_TTL))
     }
 
-    /// Signs a GET of `key`.
-    pub fn get_url(&self, key: &str) -> Url {
+    /// Signs a GET of `key`, valid for `ttl` capped at [`MAX_PRESIGNED_TTL`].
+    pub fn get_url(&self, key: &str, ttl: Duration) -> Url {
         self.bucket
             .get_object(Some(&self.credentials), key)
-            .sign(self.ttl)
+            .sign(ttl.min(MAX_PRESIGNED_TTL))
     }
 }

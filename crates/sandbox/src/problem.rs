@@ -20,6 +20,7 @@ pub(crate) struct Problem {
     pub detail: String,
     pub target: Option<String>,
     pub details: Option<Value>,
+    pub retryable: bool,
 }
 
 impl Problem {
@@ -36,7 +37,38 @@ impl Problem {
             detail: detail.into(),
             target: None,
             details: None,
+            retryable: false,
         }
+    }
+
+    /// A failure injected by a fault switch, with code `SANDBOX_FAULT`. It is retryable for
+    /// 408, 429, 500 and 502 to 504.
+    pub fn injected(status: StatusCode) -> Self {
+        let mut problem = Self::new(
+            status,
+            "SANDBOX_FAULT",
+            "SYSTEM",
+            format!(
+                "the sandbox injected status {} for this request",
+                status.as_u16()
+            ),
+        );
+        problem.retryable = matches!(status.as_u16(), 408 | 429 | 500 | 502..=504);
+        problem
+    }
+
+    /// 429 `RATE_LIMIT_EXCEEDED`: the project key used up its request window.
+    pub fn rate_limited(retry_after_secs: u64) -> Self {
+        let mut problem = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMIT_EXCEEDED",
+            "RATE_LIMIT",
+            format!(
+                "this project key has used up its requests for this window; retry after                  {retry_after_secs} seconds"
+            ),
+        );
+        problem.retryable = true;
+        problem
     }
 
     /// 400 `VALIDATION`: `target` names the offending field.
@@ -110,7 +142,7 @@ impl Problem {
             "code": self.code,
             "category": self.category,
             "correlationId": format!("pers-{}-{}", random_hex(3), random_hex(3)),
-            "retryable": false,
+            "retryable": self.retryable,
             "timestamp": timestamp,
         });
         if let Some(target) = &self.target {

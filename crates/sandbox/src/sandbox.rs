@@ -9,9 +9,10 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::control::{CONTROL_PREFIX, ControlState, Defaults, Faults};
 use crate::data_file::{FileMode, load_or_create};
 use crate::info::{DemoAccount, SandboxInfo};
-use crate::keys::Keys;
+use crate::keys::{Keys, random_hex};
 use crate::model::World;
 use crate::presign::{MAX_PRESIGNED_TTL, Presigner};
 use crate::routes::{API_BASE_PATH, SIGN_IN_PATH, router};
@@ -26,6 +27,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// A running sandbox. Dropping it, or calling [`Sandbox::shutdown`], stops both servers.
 pub struct Sandbox {
     info: SandboxInfo,
+    control: Arc<ControlState>,
     api_shutdown: oneshot::Sender<()>,
     api_task: JoinHandle<()>,
     store_shutdown: oneshot::Sender<()>,
@@ -46,6 +48,17 @@ impl Sandbox {
     /// Returns the addresses, project key and demo accounts.
     pub fn info(&self) -> &SandboxInfo {
         &self.info
+    }
+
+    /// Returns the handle to the fault switches, settings and request log of this sandbox.
+    pub fn faults(&self) -> Faults {
+        Faults::new(self.control.clone())
+    }
+
+    /// Returns the token that the `/__sandbox` control endpoints require in the
+    /// `x-sandbox-control-token` header. It is random per start.
+    pub fn control_token(&self) -> &str {
+        &self.info.control_token
     }
 
     /// Stops both servers and waits up to 5 seconds each for open requests to finish.
@@ -90,16 +103,18 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
     )?;
     let world: World = load_or_create(&data_dir.join("seed.json"), FileMode::Default, demo_world)?;
 
+    let control = Arc::new(ControlState::new(defaults(&config), random_hex(24)));
     let (store_shutdown, store_signal) = oneshot::channel();
     let store = start_store(
         &data_dir.join("store"),
         &keys.storage_access_key,
         &keys.storage_secret_key,
+        control.clone(),
         store_signal,
     )
     .await?;
     let storage_url = format!("http://{}", store.addr);
-    let presigner = presigner(&storage_url, &keys, config.signed_url_ttl)?;
+    let presigner = presigner(&storage_url, &keys)?;
 
     let requested = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
     let listener = TcpListener::bind(requested)
@@ -113,14 +128,13 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         source,
     })?;
 
-    let info = sandbox_info(api_addr, &storage_url, &keys, &world);
+    let info = sandbox_info(api_addr, &storage_url, &keys, &world, &control.token);
     let state = Arc::new(SharedState {
         token_signing_key: keys.token_signing_key_bytes(),
         world,
         keys,
-        access_token_ttl: config.access_token_ttl,
-        refresh_token_ttl: config.refresh_token_ttl,
         presigner,
+        control: control.clone(),
     });
     let (api_shutdown, api_signal) = oneshot::channel();
     let api_task = tokio::spawn(serve_api(listener, state, api_signal));
@@ -128,6 +142,7 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
 
     Ok(Sandbox {
         info,
+        control,
         api_shutdown,
         api_task,
         store_shutdown,
@@ -141,6 +156,12 @@ fn validate(config: &SandboxConfig) -> Result<(), SandboxError> {
         ("access_token_ttl", config.access_token_ttl),
         ("refresh_token_ttl", config.refresh_token_ttl),
     ];
+    if config.rate_limit == 0 || config.rate_window < Duration::from_secs(1) {
+        return Err(SandboxError::InvalidConfig {
+            field: "rate_limit",
+            reason: "the limit must be at least 1 and the window at least 1 second".to_owned(),
+        });
+    }
     for (field, value) in lifetimes {
         if value < Duration::from_secs(1) {
             return Err(SandboxError::InvalidConfig {
@@ -159,7 +180,18 @@ fn validate(config: &SandboxConfig) -> Result<(), SandboxError> {
     Ok(())
 }
 
-fn presigner(storage_url: &str, keys: &Keys, ttl: Duration) -> Result<Presigner, SandboxError> {
+fn defaults(config: &SandboxConfig) -> Defaults {
+    Defaults {
+        access_token_ttl: config.access_token_ttl,
+        refresh_token_ttl: config.refresh_token_ttl,
+        signed_url_ttl: config.signed_url_ttl,
+        rate_limit: config.rate_limit,
+        rate_window: config.rate_window,
+        seed: config.fault_seed,
+    }
+}
+
+fn presigner(storage_url: &str, keys: &Keys) -> Result<Presigner, SandboxError> {
     let invalid = |source| SandboxError::StoreUrl {
         url: storage_url.to_owned(),
         source,
@@ -168,7 +200,7 @@ fn presigner(storage_url: &str, keys: &Keys, ttl: Duration) -> Result<Presigner,
         .parse()
         .map_err(|error| invalid(rusty_s3::BucketError::ParseError(error)))?;
     let credentials = Credentials::new(&keys.storage_access_key, &keys.storage_secret_key);
-    Presigner::new(endpoint, credentials, ttl).map_err(invalid)
+    Presigner::new(endpoint, credentials).map_err(invalid)
 }
 
 fn sandbox_info(
@@ -176,6 +208,7 @@ fn sandbox_info(
     storage_url: &str,
     keys: &Keys,
     world: &World,
+    control_token: &str,
 ) -> SandboxInfo {
     let accounts = world
         .accounts
@@ -193,6 +226,8 @@ fn sandbox_info(
         identity_url: format!("http://{api_addr}{SIGN_IN_PATH}"),
         storage_url: storage_url.to_owned(),
         accounts,
+        control_url: format!("http://{api_addr}{CONTROL_PREFIX}"),
+        control_token: control_token.to_owned(),
     }
 }
 

@@ -1,8 +1,8 @@
 //! State shared by every request handler.
 
 use std::sync::Arc;
-use std::time::Duration;
 
+use crate::control::ControlState;
 use crate::keys::Keys;
 use crate::model::World;
 use crate::presign::Presigner;
@@ -10,12 +10,11 @@ use crate::presign::Presigner;
 /// Handle to the shared state, cloned into each handler.
 pub(crate) type AppState = Arc<SharedState>;
 
-/// Data, keys and settings of one running sandbox. Read-only after start.
+/// Data, keys and settings of one running sandbox. The adjustable lifetimes live in `control`.
 pub(crate) struct SharedState {
     pub world: World,
     pub keys: Keys,
     pub token_signing_key: Vec<u8>,
-    pub access_token_ttl: Duration,
-    pub refresh_token_ttl: Duration,
     pub presigner: Presigner,
+    pub control: Arc<ControlState>,
 }

@@ -8,12 +8,13 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
 use hyper_util::server::graceful::GracefulShutdown;
 use s3s::auth::SimpleAuth;
-use s3s::service::{S3Service, S3ServiceBuilder};
+use s3s::service::S3ServiceBuilder;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::SandboxError;
+use crate::control::{ControlState, FaultyStore};
 use crate::presign::BUCKET_NAME;
 
 /// How long shutdown waits for open store connections before dropping them.
@@ -30,11 +31,13 @@ pub(crate) struct StoreServer {
 /// Creates the bucket folder under `root` and starts the store on 127.0.0.1 with a free port.
 ///
 /// Requests must be signed with `access_key` and `secret_key`: anonymous and wrongly signed
-/// requests are rejected. The server stops when `shutdown` fires or its sender is dropped.
+/// requests are rejected. The storage fault switches of `control` apply to every request, and
+/// each request is logged there. The server stops when `shutdown` fires or its sender is dropped.
 pub(crate) async fn start_store(
     root: &Path,
     access_key: &str,
     secret_key: &str,
+    control: std::sync::Arc<ControlState>,
     shutdown: oneshot::Receiver<()>,
 ) -> Result<StoreServer, SandboxError> {
     let bucket_dir = root.join(BUCKET_NAME);
@@ -49,7 +52,7 @@ pub(crate) async fn start_store(
     })?;
     let mut builder = S3ServiceBuilder::new(file_system);
     builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
-    let service = builder.build();
+    let service = FaultyStore::new(builder.build(), control);
 
     let requested = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
     let listener = TcpListener::bind(requested)
@@ -68,7 +71,7 @@ pub(crate) async fn start_store(
     Ok(StoreServer { addr, task })
 }
 
-async fn serve(listener: TcpListener, service: S3Service, mut shutdown: oneshot::Receiver<()>) {
+async fn serve(listener: TcpListener, service: FaultyStore, mut shutdown: oneshot::Receiver<()>) {
     let connections = ConnectionBuilder::new(TokioExecutor::new());
     let graceful = GracefulShutdown::new();
 

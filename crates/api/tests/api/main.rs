@@ -8,6 +8,7 @@ mod listing;
 mod problem;
 mod redaction;
 mod sandbox;
+mod sandbox_session;
 mod session;
 mod support;
 

@@ -5,14 +5,14 @@ use pers_api::identity::sign_in_with_password;
 use pers_api::{ApiClient, ApiError, AuthType, EntityType, Secret, Session, SignedUrlMethod};
 use pers_sandbox::{DemoAccount, Sandbox, SandboxConfig};
 
-struct Running {
-    sandbox: Sandbox,
-    client: ApiClient,
-    http: reqwest::Client,
+pub struct Running {
+    pub sandbox: Sandbox,
+    pub client: ApiClient,
+    pub http: reqwest::Client,
     _data_dir: tempfile::TempDir,
 }
 
-async fn start() -> Running {
+pub async fn start() -> Running {
     let data_dir = tempfile::tempdir().unwrap();
     let sandbox = pers_sandbox::start(SandboxConfig::new(data_dir.path()))
         .await
@@ -34,7 +34,26 @@ async fn start() -> Running {
 }
 
 impl Running {
-    fn accounts(&self, kind: &str) -> Vec<DemoAccount> {
+    /// Signs in as the first tenant admin.
+    pub async fn tenant_session(&self) -> Session {
+        let admin = &self.accounts("tenant")[0];
+        let id_token = self.id_token(admin).await;
+        let session = self
+            .client
+            .create_session(&id_token, AuthType::Tenant, None);
+        session.await.unwrap()
+    }
+
+    /// Returns the requests the sandbox logged for `path`.
+    pub fn requests_to(&self, path: &str) -> Vec<pers_sandbox::RequestRecord> {
+        let requests = self.sandbox.faults().requests();
+        requests
+            .into_iter()
+            .filter(|record| record.path == path)
+            .collect()
+    }
+
+    pub fn accounts(&self, kind: &str) -> Vec<DemoAccount> {
         let accounts = self.sandbox.info().accounts.iter();
         accounts
             .filter(|account| account.kind == kind)
@@ -42,14 +61,14 @@ impl Running {
             .collect()
     }
 
-    async fn id_token(&self, account: &DemoAccount) -> Secret {
+    pub async fn id_token(&self, account: &DemoAccount) -> Secret {
         let url = &self.sandbox.info().identity_url;
         let token = sign_in_with_password(&self.http, url, &account.email, &account.password);
         token.await.unwrap().id_token
     }
 
     /// Signs in as a business account, choosing the first business when several match.
-    async fn business_session(&self, account: &DemoAccount) -> Session {
+    pub async fn business_session(&self, account: &DemoAccount) -> Session {
         let id_token = self.id_token(account).await;
         let first = self
             .client

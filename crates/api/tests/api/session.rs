@@ -234,7 +234,7 @@ async fn refresh_on_401_happens_once_and_retries() {
 }
 
 #[tokio::test]
-async fn failed_refresh_returns_original_401() {
+async fn failed_refresh_ends_session() {
     let server = expiring_server(|| {
         Reply::problem(
             401,
@@ -248,16 +248,43 @@ async fn failed_refresh_returns_original_401() {
     let error = client.list_campaigns(&session).await.unwrap_err();
 
     assert!(error.is_unauthorized(), "got {error:?}");
-    assert_eq!(
-        error.code(),
-        Some("TOKEN_EXPIRED"),
-        "the original 401 problem is returned"
+    assert!(error.is_session_expired(), "got {error:?}");
+    assert_eq!(error.code(), Some(pers_api::SESSION_EXPIRED_CODE));
+    assert!(
+        error.to_string().contains("REFRESH_TOKEN_INVALID"),
+        "the server's reason is kept: {error}"
     );
+    assert!(session.is_ended());
     assert_eq!(server.requests_to("/v2/auth/refresh").len(), 1);
     assert_eq!(
         server.requests_to("/v2/campaigns").len(),
         1,
         "no retry without a new token"
+    );
+
+    let again = client.list_campaigns(&session).await.unwrap_err();
+    assert!(again.is_session_expired(), "got {again:?}");
+    assert_eq!(
+        server.requests_to("/v2/campaigns").len(),
+        1,
+        "an ended session sends nothing"
+    );
+    assert_eq!(server.requests_to("/v2/auth/refresh").len(), 1);
+}
+
+#[tokio::test]
+async fn refresh_server_error_keeps_session() {
+    let server = expiring_server(|| Reply::new(500, "text/html", "<h1>down</h1>")).await;
+    let client = client_for(&server);
+    let session = tenant_session(&client).await;
+
+    let error = client.list_campaigns(&session).await.unwrap_err();
+
+    assert_eq!(error.code(), Some("TOKEN_EXPIRED"), "the 401 is returned");
+    assert!(!error.is_session_expired());
+    assert!(
+        !session.is_ended(),
+        "a server error does not end the session"
     );
 }
 

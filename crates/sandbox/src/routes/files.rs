@@ -60,9 +60,12 @@ pub(crate) async fn entity_storage_url(
     authorize_entity(&state, &caller, entity_type, &entity_id)?;
 
     let key = object_key(entity_type, &entity_id, &file_name, &extension)?;
+    let ttl = state.control.signed_url_ttl();
     let url = match url_type {
-        SignedUrlType::Put => state.presigner.put_url(&key, content_type_for(&extension)),
-        SignedUrlType::Get => state.presigner.get_url(&key),
+        SignedUrlType::Put => state
+            .presigner
+            .put_url(&key, content_type_for(&extension), ttl),
+        SignedUrlType::Get => state.presigner.get_url(&key, ttl),
     };
     tracing::debug!(entity_type = entity_type.as_str(), %entity_id, %key, "signed a storage URL");
     Ok(Json(json!({ "signedUrl": url.as_str() })))

@@ -14,6 +14,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 
+use crate::control;
 use crate::problem::{method_not_allowed, route_not_found};
 use crate::state::AppState;
 
@@ -22,7 +23,8 @@ pub(crate) use identity::SIGN_IN_PATH;
 /// Base path of the PERS API.
 pub(crate) const API_BASE_PATH: &str = "/v2";
 
-/// Builds the router. Unknown paths return a 404 problem and known paths called with another
+/// Builds the router, with the fault middleware in front of every operation and the control
+/// endpoints under `/__sandbox`. Unknown paths return a 404 problem and known paths called with another
 /// method a 405 problem.
 pub(crate) fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -34,11 +36,28 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/businesses/{id}", get(businesses::business_get))
         .route("/files/entity-storage-url", post(files::entity_storage_url));
 
+    let control = Router::new()
+        .route(
+            "/faults",
+            get(control::list_faults)
+                .post(control::add_fault)
+                .delete(control::clear_faults),
+        )
+        .route(
+            "/requests",
+            get(control::list_requests).delete(control::clear_requests),
+        );
+
     Router::new()
         .route(SIGN_IN_PATH, post(identity::sign_in_with_password))
         .nest(API_BASE_PATH, api)
+        .nest(control::CONTROL_PREFIX, control)
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            control::apply_faults,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

@@ -29,6 +29,12 @@ async fn prints_info_line_and_stops_on_sigterm() {
         "{base_url}"
     );
     assert!(
+        info["control_token"]
+            .as_str()
+            .is_some_and(|token| token.len() >= 32),
+        "the startup line carries the control token: {info}"
+    );
+    assert!(
         info["project_key"]
             .as_str()
             .unwrap()
