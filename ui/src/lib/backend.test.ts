@@ -60,6 +60,49 @@ describe('TauriBackend error rethrow', () => {
     expect(error.code).toBe('INTERNAL');
   });
 
+  it('keeps the businesses of a business selection', async () => {
+    const backend = new TauriBackend(
+      rejectingInvoke({
+        code: 'BUSINESS_SELECTION_REQUIRED',
+        message: 'Choose a business.',
+        businesses: [
+          { businessId: 'b1', displayName: 'Harbour Roasters', role: 'OWNER' },
+          { businessId: 'b2', displayName: null, role: null },
+        ],
+      }),
+    );
+
+    const error = await caught(backend.sessionInfo());
+
+    expect(error.code).toBe('BUSINESS_SELECTION_REQUIRED');
+    expect(error.businesses).toEqual([
+      { businessId: 'b1', displayName: 'Harbour Roasters', role: 'OWNER' },
+      { businessId: 'b2', displayName: null, role: null },
+    ]);
+  });
+
+  it('drops malformed business entries', async () => {
+    const backend = new TauriBackend(
+      rejectingInvoke({
+        code: 'BUSINESS_SELECTION_REQUIRED',
+        message: 'Choose a business.',
+        businesses: [{ businessId: 'b1' }, { displayName: 'no id' }, 'b3', { businessId: 7 }],
+      }),
+    );
+
+    const error = await caught(backend.sessionInfo());
+
+    expect(error.businesses).toEqual([{ businessId: 'b1' }]);
+  });
+
+  it('gives other errors no businesses', async () => {
+    const backend = new TauriBackend(rejectingInvoke({ code: 'NETWORK', message: 'offline' }));
+
+    const error = await caught(backend.sessionInfo());
+
+    expect(error.businesses).toEqual([]);
+  });
+
   it('passes camelCase arguments to the command', async () => {
     const calls: { command: string; args: unknown }[] = [];
     const invokeFn: InvokeFn = <T>(command: string, args?: unknown) => {
@@ -92,6 +135,14 @@ describe('describeError', () => {
   it('asks to sign in again when the session has ended', () => {
     const shown = describeError(new BackendError('gallery', 'NOT_SIGNED_IN', 'not signed in'));
 
-    expect(shown.message).toMatch(/sign in again/i);
+    expect(shown.message).toBe('Your session ended. Sign in again.');
+  });
+
+  it('shows the message of a rejected sign-in', () => {
+    const shown = describeError(
+      new BackendError('sign_in', 'NOT_SIGNED_IN', 'The server rejected the token.'),
+    );
+
+    expect(shown.message).toBe('The server rejected the token.');
   });
 });

@@ -5,6 +5,7 @@
 import { Channel, invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type {
+  BusinessChoice,
   CommandErrorPayload,
   EntityRef,
   EntitySummary,
@@ -49,22 +50,33 @@ export interface Backend {
   onFileDrag(handler: (event: FileDragEvent) => void): Promise<() => void>;
 }
 
-/** A failed backend command, with the command's name and the shell's error code. */
+/**
+ * A failed backend command, with the command's name and the shell's error code. `businesses` is
+ * the list to choose from when the code is `BUSINESS_SELECTION_REQUIRED`, and empty otherwise.
+ */
 export class BackendError extends Error {
   readonly command: string;
   readonly code: ErrorCode;
+  readonly businesses: readonly BusinessChoice[];
 
-  constructor(command: string, code: ErrorCode, message: string) {
+  constructor(
+    command: string,
+    code: ErrorCode,
+    message: string,
+    businesses: readonly BusinessChoice[] = [],
+  ) {
     super(message);
     this.name = 'BackendError';
     this.command = command;
     this.code = code;
+    this.businesses = businesses;
   }
 }
 
 const ERROR_CODES: readonly ErrorCode[] = [
   'NOT_SIGNED_IN',
   'INVALID_CREDENTIALS',
+  'BUSINESS_SELECTION_REQUIRED',
   'NETWORK',
   'SERVER',
   'REJECTED',
@@ -79,15 +91,37 @@ function isCommandErrorPayload(value: unknown): value is CommandErrorPayload {
   return typeof message === 'string' && ERROR_CODES.includes(code as ErrorCode);
 }
 
+function isBusinessChoice(value: unknown): value is BusinessChoice {
+  if (typeof value !== 'object' || value === null) return false;
+  const { businessId, displayName, role } = value as Record<string, unknown>;
+  const optionalString = (field: unknown) =>
+    field === undefined || field === null || typeof field === 'string';
+  return (
+    typeof businessId === 'string' &&
+    businessId !== '' &&
+    optionalString(displayName) &&
+    optionalString(role)
+  );
+}
+
+/** Returns the well-formed entries of a payload's `businesses`, dropping any other value. */
+function businessesOf(payload: CommandErrorPayload): BusinessChoice[] {
+  if (!Array.isArray(payload.businesses)) return [];
+  return payload.businesses.filter(isBusinessChoice);
+}
+
 /**
  * Converts whatever a rejected `invoke` carried into a `BackendError` for `command`.
  *
- * A `{code, message}` object keeps its code. Anything else (Tauri's own string errors, such as a
+ * A `{code, message}` object keeps its code, and its `businesses` list when it has one. Anything
+ * else (Tauri's own string errors, such as a
  * command missing from the capability) becomes `INTERNAL` with the original text as message.
  */
 export function toBackendError(command: string, cause: unknown): BackendError {
   if (cause instanceof BackendError) return cause;
-  if (isCommandErrorPayload(cause)) return new BackendError(command, cause.code, cause.message);
+  if (isCommandErrorPayload(cause)) {
+    return new BackendError(command, cause.code, cause.message, businessesOf(cause));
+  }
 
   const text = cause instanceof Error ? cause.message : String(cause);
   return new BackendError(command, 'INTERNAL', text);

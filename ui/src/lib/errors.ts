@@ -10,17 +10,21 @@ export interface ShownError {
 
 const RETRYABLE_CODES = new Set(['NETWORK', 'SERVER', 'SANDBOX_UNAVAILABLE']);
 
+/** Shown on the sign-in screen when a command failed because the session is no longer valid. */
+export const SESSION_ENDED_NOTICE = 'Your session ended. Sign in again.';
+
 /**
  * Turns any thrown value into the text shown to the user.
  *
  * Backend messages are already plain sentences written for users, so they are shown unchanged.
- * A signed-out session gets a hint to sign in again. Anything that is not a `BackendError` is a
+ * A signed-out session gets a hint to sign in again, except on `sign_in` itself: there a
+ * `NOT_SIGNED_IN` means the server rejected the credentials or token, as its message says. Anything that is not a `BackendError` is a
  * bug in the front end, so it gets a generic sentence and is logged to the console.
  */
 export function describeError(error: unknown): ShownError {
   if (error instanceof BackendError) {
-    if (error.code === 'NOT_SIGNED_IN') {
-      return { message: 'Your session has ended. Sign in again.', retryable: false };
+    if (error.code === 'NOT_SIGNED_IN' && error.command !== 'sign_in') {
+      return { message: SESSION_ENDED_NOTICE, retryable: false };
     }
     return { message: error.message, retryable: RETRYABLE_CODES.has(error.code) };
   }

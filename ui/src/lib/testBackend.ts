@@ -2,6 +2,7 @@
 
 import { BackendError, type Backend, type FileDragEvent } from './backend';
 import type {
+  BusinessChoice,
   EntityRef,
   EntitySummary,
   EntityType,
@@ -35,6 +36,16 @@ export class TestBackend implements Backend {
   pickedPaths: string[] = [];
   /** When set, `signIn` rejects with it. */
   signInError: BackendError | null = null;
+  /**
+   * The businesses of the signing-in account. With two or more, `signIn` without a `businessId`
+   * rejects with `BUSINESS_SELECTION_REQUIRED` and this list, as the shell does for staff of
+   * several businesses, and `signIn` with an id outside it rejects with `REJECTED`.
+   */
+  businesses: BusinessChoice[] = [];
+  /** Every `signIn` request, in order. */
+  readonly signInRequests: SignInRequest[] = [];
+  /** How many times `signOut` was called. */
+  signOutCalls = 0;
   readonly uploads: RecordedUpload[] = [];
   private dragHandlers: ((event: FileDragEvent) => void)[] = [];
 
@@ -43,17 +54,22 @@ export class TestBackend implements Backend {
   }
 
   async signIn(request: SignInRequest): Promise<SessionInfo> {
+    this.signInRequests.push(request);
     if (this.signInError) throw this.signInError;
+    const business = this.chooseBusiness(request.businessId ?? null);
     this.session = {
       environment: request.environment,
       baseUrl: request.baseUrl,
       email: request.email,
       kind: request.kind,
+      businessId: business?.businessId ?? null,
+      businessName: business?.displayName ?? null,
     };
     return this.session;
   }
 
   async signOut(): Promise<void> {
+    this.signOutCalls += 1;
     this.session = null;
   }
 
@@ -102,6 +118,25 @@ export class TestBackend implements Backend {
   /** Sends `event` to every drag-and-drop subscriber, as the OS would. */
   emitDrag(event: FileDragEvent): void {
     for (const handler of this.dragHandlers) handler(event);
+  }
+
+  private chooseBusiness(businessId: string | null): BusinessChoice | null {
+    if (businessId === null) {
+      if (this.businesses.length > 1) {
+        throw new BackendError(
+          'sign_in',
+          'BUSINESS_SELECTION_REQUIRED',
+          'This account belongs to several businesses; choose one.',
+          this.businesses,
+        );
+      }
+      return this.businesses[0] ?? null;
+    }
+    const business = this.businesses.find((b) => b.businessId === businessId);
+    if (!business) {
+      throw new BackendError('sign_in', 'REJECTED', `No business ${businessId} for this account.`);
+    }
+    return business;
   }
 
   private requireSession(command: string): void {

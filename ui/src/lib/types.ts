@@ -17,6 +17,7 @@ export type EntityType = 'campaign' | 'token' | 'redemption' | 'business' | 'ten
 export type ErrorCode =
   | 'NOT_SIGNED_IN'
   | 'INVALID_CREDENTIALS'
+  | 'BUSINESS_SELECTION_REQUIRED'
   | 'NETWORK'
   | 'SERVER'
   | 'REJECTED'
@@ -24,20 +25,40 @@ export type ErrorCode =
   | 'INTERNAL'
   | 'SANDBOX_UNAVAILABLE';
 
-/** Serialized `CommandError`: what a rejected `invoke` carries. */
+/** A business that a staff account belongs to, offered when it must pick one at sign-in. */
+export interface BusinessChoice {
+  businessId: string;
+  displayName?: string | null;
+  /** The account's role there (`OWNER`, `ADMIN`, `EDITOR`, `VIEWER`), when the server sent it. */
+  role?: string | null;
+}
+
+/**
+ * Serialized `CommandError`: what a rejected `invoke` carries. `businesses` is present only with
+ * `BUSINESS_SELECTION_REQUIRED`.
+ */
 export interface CommandErrorPayload {
   code: ErrorCode;
   message: string;
+  businesses?: BusinessChoice[];
 }
 
 /** `pers_library::SignInRequest`. */
 export interface SignInRequest {
   environment: Environment;
   baseUrl: string;
+  /** Unused with a provider token. */
   identityUrl: string;
   projectKey: string;
+  /** With a provider token, only shown as the session's name; may be empty. */
   email: string;
+  /** Unused with a provider token. */
   password: string;
+  /**
+   * A token from the tenant's own identity provider, pasted by the user. When set, the core
+   * exchanges it for a session and ignores the email, password and identity URL.
+   */
+  providerToken?: string | null;
   kind: AuthType;
   /** The business to act for, when the account belongs to several. */
   businessId?: string | null;

@@ -3,8 +3,11 @@ import type { EntityRef, UploadEvent } from '../types';
 import {
   applyUploadEvent,
   batchTotals,
+  canRetry,
   emptyQueue,
   markRetried,
+  removeFinished,
+  removeRow,
   statusLabel,
   type QueueState,
 } from './queue';
@@ -217,5 +220,104 @@ describe('markRetried', () => {
 
     expect(row(state, 2).retried).toBe(true);
     expect(row(state, 1).retried).toBe(false);
+  });
+});
+
+function failed(fileId: number, retryable: boolean, jobId = 1): UploadEvent {
+  return {
+    event: 'fileFailed',
+    jobId,
+    fileId,
+    code: retryable ? 'NETWORK' : 'INVALID_INPUT',
+    message: retryable ? 'The connection dropped.' : 'b.txt is not an image; choose an image.',
+    retryable,
+  };
+}
+
+describe('canRetry', () => {
+  it('allows only a retryable failure', () => {
+    const state = run([started, failed(1, true), failed(2, false)]);
+
+    expect(canRetry(row(state, 1))).toBe(true);
+    expect(canRetry(row(state, 2))).toBe(false);
+  });
+
+  it('allows no second retry', () => {
+    const state = markRetried(run([started, failed(1, true)]), 1, 1);
+
+    expect(canRetry(row(state, 1))).toBe(false);
+  });
+
+  it('allows no retry of a row in progress', () => {
+    const state = run([started, { event: 'fileStage', jobId: 1, fileId: 1, stage: 'uploading' }]);
+
+    expect(canRetry(row(state, 1))).toBe(false);
+  });
+});
+
+describe('removeRow', () => {
+  it('removes a finished row', () => {
+    const state = run([
+      started,
+      { event: 'fileDone', jobId: 1, fileId: 1, fileName: 'a-1f2e.jpg', alreadyUploaded: false },
+    ]);
+
+    const after = removeRow(state, 1, 1);
+
+    expect(after.batches[0]?.rows.map((r) => r.fileId)).toEqual([2]);
+  });
+
+  it('keeps a row in progress', () => {
+    const state = run([started, { event: 'fileStage', jobId: 1, fileId: 2, stage: 'uploading' }]);
+
+    const after = removeRow(state, 1, 2);
+
+    expect(after.batches[0]?.rows).toHaveLength(2);
+  });
+
+  it('drops a batch left empty', () => {
+    const state = run([
+      started,
+      failed(1, true),
+      failed(2, false),
+      { event: 'finished', jobId: 1, done: 0, failed: 2 },
+    ]);
+
+    const after = removeRow(removeRow(state, 1, 1), 1, 2);
+
+    expect(after.batches).toHaveLength(0);
+  });
+});
+
+describe('removeFinished', () => {
+  const second: UploadEvent = {
+    event: 'started',
+    jobId: 2,
+    files: [{ fileId: 1, name: 'c.jpg', path: '/tmp/c.jpg', sizeBytes: 10 }],
+  };
+
+  it('removes done and failed rows and keeps the rest', () => {
+    const state = run([
+      started,
+      { event: 'fileDone', jobId: 1, fileId: 1, fileName: 'a-1f2e.jpg', alreadyUploaded: false },
+      second,
+      failed(1, false, 2),
+    ]);
+
+    const after = removeFinished(state, state.batches);
+
+    expect(after.batches.map((b) => b.jobId)).toEqual([1]);
+    expect(after.batches[0]?.rows.map((r) => r.fileId)).toEqual([2]);
+  });
+
+  it('leaves batches outside the given ones', () => {
+    const state = run([started, failed(1, false), second, failed(1, false, 2)]);
+    const firstOnly = state.batches.filter((b) => b.jobId === 1);
+
+    const after = removeFinished(state, firstOnly);
+
+    expect(after.batches.map((b) => b.jobId)).toEqual([1, 2]);
+    expect(after.batches[0]?.rows.map((r) => r.fileId)).toEqual([2]);
+    expect(after.batches[1]?.rows).toHaveLength(1);
   });
 });

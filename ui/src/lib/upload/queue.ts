@@ -183,6 +183,43 @@ export function markRetried(state: QueueState, jobId: JobId, fileId: FileId): Qu
   };
 }
 
+/** Tells whether a row has reached its end, stored or failed. */
+export function isFinishedRow(row: UploadRow): boolean {
+  return row.status === 'done' || row.status === 'failed';
+}
+
+/** Tells whether a failed row may be retried: its failure is retryable and not retried yet. */
+export function canRetry(row: UploadRow): boolean {
+  return row.status === 'failed' && row.error?.retryable === true && !row.retried;
+}
+
+/**
+ * Removes one finished row. A row still in progress stays, so its events keep a place to land,
+ * and a batch left without rows is dropped.
+ */
+export function removeRow(state: QueueState, jobId: JobId, fileId: FileId): QueueState {
+  return withoutRows(
+    state,
+    (batch, row) => batch.jobId === jobId && row.fileId === fileId && isFinishedRow(row),
+  );
+}
+
+/** Removes every finished row of `batches`, and the batches left without rows. */
+export function removeFinished(state: QueueState, batches: readonly UploadBatch[]): QueueState {
+  const jobIds = new Set(batches.map((batch) => batch.jobId));
+  return withoutRows(state, (batch, row) => jobIds.has(batch.jobId) && isFinishedRow(row));
+}
+
+function withoutRows(
+  state: QueueState,
+  remove: (batch: UploadBatch, row: UploadRow) => boolean,
+): QueueState {
+  const batches = state.batches
+    .map((batch) => ({ ...batch, rows: batch.rows.filter((row) => !remove(batch, row)) }))
+    .filter((batch) => batch.rows.length > 0);
+  return { batches };
+}
+
 /**
  * Counts a batch's files and computes its progress. Rows are weighted by their source size when
  * every size is known, and equally otherwise.

@@ -1,0 +1,85 @@
+// Notices a session that ended while the app was using it, whichever command found out.
+
+import { BackendError, type Backend, type FileDragEvent } from './backend';
+import type {
+  EntityRef,
+  EntitySummary,
+  EntityType,
+  Gallery,
+  JobId,
+  SandboxInfo,
+  SessionInfo,
+  SignInRequest,
+  UploadEvent,
+} from './types';
+
+/**
+ * A `Backend` that passes every call to `inner` and calls `onSessionEnded` when a call fails with
+ * `NOT_SIGNED_IN`, before rethrowing the error. `signIn` is not watched, because its
+ * `NOT_SIGNED_IN` is a rejected credential that the sign-in screen shows itself.
+ *
+ * `onSessionEnded` may run several times when calls made together fail together, so it must be
+ * idempotent.
+ */
+export class SessionGuard implements Backend {
+  private readonly inner: Backend;
+  private readonly onSessionEnded: () => void;
+
+  constructor(inner: Backend, onSessionEnded: () => void) {
+    this.inner = inner;
+    this.onSessionEnded = onSessionEnded;
+  }
+
+  sandboxInfo(): Promise<SandboxInfo> {
+    return this.watch(() => this.inner.sandboxInfo());
+  }
+
+  signIn(request: SignInRequest): Promise<SessionInfo> {
+    return this.inner.signIn(request);
+  }
+
+  signOut(): Promise<void> {
+    return this.watch(() => this.inner.signOut());
+  }
+
+  sessionInfo(): Promise<SessionInfo | null> {
+    return this.watch(() => this.inner.sessionInfo());
+  }
+
+  listEntities(entityType: EntityType): Promise<EntitySummary[]> {
+    return this.watch(() => this.inner.listEntities(entityType));
+  }
+
+  gallery(entity: EntityRef): Promise<Gallery> {
+    return this.watch(() => this.inner.gallery(entity));
+  }
+
+  startUpload(
+    entity: EntityRef,
+    paths: string[],
+    onEvent: (event: UploadEvent) => void,
+  ): Promise<JobId> {
+    return this.watch(() => this.inner.startUpload(entity, paths, onEvent));
+  }
+
+  pickFiles(): Promise<string[]> {
+    return this.watch(() => this.inner.pickFiles());
+  }
+
+  preview(entity: EntityRef, fileName: string): Promise<string> {
+    return this.watch(() => this.inner.preview(entity, fileName));
+  }
+
+  onFileDrag(handler: (event: FileDragEvent) => void): Promise<() => void> {
+    return this.inner.onFileDrag(handler);
+  }
+
+  private async watch<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof BackendError && error.code === 'NOT_SIGNED_IN') this.onSessionEnded();
+      throw error;
+    }
+  }
+}
