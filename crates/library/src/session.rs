@@ -48,24 +48,12 @@ pub(crate) async fn sign_in(
     http: &reqwest::Client,
     request: SignInRequest,
 ) -> Result<SignedIn, LibraryError> {
-    let identity = identity::sign_in_with_password(
-        http,
-        &request.identity_url,
-        &request.email,
-        &request.password,
-    )
-    .await
-    .map_err(|source| LibraryError::api(format!("signing in as {}", request.email), source))?;
-
+    let (auth_token, email) = auth_token_for(http, &request).await?;
     let project_key = Secret::new(request.project_key.clone());
     let api = ApiClient::new(http.clone(), &request.base_url, project_key)
         .map_err(|source| LibraryError::api("reading the API address", source))?;
     let session = api
-        .create_session(
-            &identity.id_token,
-            request.kind,
-            request.business_id.as_deref(),
-        )
+        .create_session(&auth_token, request.kind, request.business_id.as_deref())
         .await
         .map_err(|source| LibraryError::api("opening a PERS session", source))?;
 
@@ -73,7 +61,7 @@ pub(crate) async fn sign_in(
     let info = SessionInfo {
         environment: request.environment.clone(),
         base_url: api.base_url().to_string(),
-        email: identity.email.clone(),
+        email,
         kind: request.kind,
         business_id: session.business_id(),
         business_name,
@@ -86,6 +74,39 @@ pub(crate) async fn sign_in(
         info,
         environment_key,
     })
+}
+
+/// Returns the token to exchange at `POST /auth/token`, and the email to show for the session.
+///
+/// A pasted provider token is used as it is; otherwise the identity provider signs in with the
+/// email and password.
+async fn auth_token_for(
+    http: &reqwest::Client,
+    request: &SignInRequest,
+) -> Result<(Secret, String), LibraryError> {
+    if let Some(token) = request.provider_token.as_deref().map(str::trim) {
+        if token.is_empty() {
+            return Err(LibraryError::InvalidRequest(
+                "the provider token is empty; paste the token your identity provider issued"
+                    .to_owned(),
+            ));
+        }
+        let email = if request.email.trim().is_empty() {
+            "provider token".to_owned()
+        } else {
+            request.email.trim().to_owned()
+        };
+        return Ok((Secret::new(token.to_owned()), email));
+    }
+    let identity = identity::sign_in_with_password(
+        http,
+        &request.identity_url,
+        &request.email,
+        &request.password,
+    )
+    .await
+    .map_err(|source| LibraryError::api(format!("signing in as {}", request.email), source))?;
+    Ok((identity.id_token, identity.email))
 }
 
 /// Reads the display name of a staff session's business; `None` for admins or on failure.

@@ -11,14 +11,21 @@ pub struct SignInRequest {
     pub environment: String,
     /// The PERS API base URL, for example `https://api.pers.ninja/v2`.
     pub base_url: String,
-    /// The identity provider's `accounts:signInWithPassword` URL.
+    /// The identity provider's `accounts:signInWithPassword` URL; unused with a provider token.
+    #[serde(default)]
     pub identity_url: String,
     /// The tenant's project key (`x-project-key`).
     pub project_key: String,
-    /// The account's email.
+    /// The account's email; unused with a provider token, except for display.
+    #[serde(default)]
     pub email: String,
     /// The account's password; used once and not kept.
+    #[serde(default)]
     pub password: String,
+    /// A token from the tenant's own identity provider, pasted by the user. When set, it is
+    /// exchanged at `POST /auth/token` as it is, and the email and password are not used.
+    #[serde(default)]
+    pub provider_token: Option<String>,
     /// `tenant` for tenant admins, `business` for business staff.
     pub kind: AuthType,
     /// The business to act for, when the account belongs to several.
@@ -35,6 +42,10 @@ impl std::fmt::Debug for SignInRequest {
             .field("email", &self.email)
             .field("kind", &self.kind)
             .field("business_id", &self.business_id)
+            .field(
+                "provider_token",
+                &self.provider_token.as_ref().map(|_| "<redacted>"),
+            )
             .finish_non_exhaustive()
     }
 }

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod sign_in;
 mod support;
 
 mod upload_corpus;

@@ -63,6 +63,7 @@ pub fn sign_in_request(sandbox: &Sandbox, kind: &str) -> SignInRequest {
             AuthType::Business
         },
         business_id: None,
+        provider_token: None,
     }
 }
 
