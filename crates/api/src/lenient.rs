@@ -36,3 +36,16 @@ pub(crate) fn optional_string<'de, D: Deserializer<'de>>(
         _ => None,
     })
 }
+
+/// Deserializes an optional nested object, turning `null`, other types and objects that do not
+/// decode as `T` into `None`.
+pub(crate) fn optional_object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(match Value::deserialize(deserializer)? {
+        value @ Value::Object(_) => serde_json::from_value(value).ok(),
+        _ => None,
+    })
+}

@@ -65,7 +65,7 @@ pub(crate) fn issue_id_token(state: &SharedState, account: &Account) -> String {
     let now = jwt::now_secs();
     let claims = IdentityClaims {
         iss: IDENTITY_ISSUER.to_owned(),
-        aud: state.world.tenant.id.clone(),
+        aud: state.world().tenant.id.clone(),
         sub: account.id.clone(),
         email: account.email.clone(),
         iat: now,
@@ -109,7 +109,7 @@ fn session_claims(
     SessionClaims {
         sub: account_id.to_owned(),
         auth_type: auth_type.to_owned(),
-        tenant_id: state.world.tenant.id.clone(),
+        tenant_id: state.world().tenant.id.clone(),
         business_id,
         role,
         iat: now,
@@ -127,7 +127,7 @@ pub(crate) fn verify_session_token(
     token_use: &str,
 ) -> Result<SessionClaims, jwt::JwtError> {
     let claims: SessionClaims = jwt::decode(token, &state.token_signing_key, jwt::now_secs())?;
-    if claims.token_use != token_use || claims.tenant_id != state.world.tenant.id {
+    if claims.token_use != token_use || claims.tenant_id != state.world().tenant.id {
         return Err(jwt::JwtError::Malformed);
     }
     Ok(claims)

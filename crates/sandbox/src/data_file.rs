@@ -52,7 +52,11 @@ where
 
 /// Writes `value` as pretty JSON to a temporary file beside `path`, then renames it into place so
 /// a crash never leaves a half-written file.
-fn write_json<T: Serialize>(path: &Path, value: &T, mode: FileMode) -> Result<(), SandboxError> {
+pub(crate) fn write_json<T: Serialize>(
+    path: &Path,
+    value: &T,
+    mode: FileMode,
+) -> Result<(), SandboxError> {
     let io_error = |source| SandboxError::Io {
         path: path.to_path_buf(),
         source,

@@ -99,6 +99,19 @@ pub(crate) struct Redemption {
     pub description: String,
     pub image_url: String,
     pub is_active: bool,
+    /// The redemption type, with its own image. Absent in data dirs created before it existed.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub redemption_type: Option<RedemptionType>,
+}
+
+/// The type of a redemption offer, as in `GET /redemptions/types`.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RedemptionType {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+    pub image_url: String,
 }
 
 /// An end user of the loyalty program.
@@ -152,6 +165,13 @@ impl World {
     /// Finds a business by id.
     pub fn business(&self, id: &str) -> Option<&Business> {
         self.businesses.iter().find(|business| business.id == id)
+    }
+
+    /// Finds a redemption by id.
+    pub fn redemption(&self, id: &str) -> Option<&Redemption> {
+        self.redemptions
+            .iter()
+            .find(|redemption| redemption.id == id)
     }
 
     /// Finds a campaign by id.

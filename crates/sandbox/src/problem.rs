@@ -155,6 +155,19 @@ impl Problem {
     }
 }
 
+impl From<crate::SandboxError> for Problem {
+    /// A data dir failure while handling a request: 500 `DATA_WRITE_FAILED`, logged.
+    fn from(error: crate::SandboxError) -> Self {
+        tracing::error!(%error, "failed to save the sandbox data");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "DATA_WRITE_FAILED",
+            "SYSTEM",
+            format!("the sandbox could not save the change: {error}"),
+        )
+    }
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let body = self.body();

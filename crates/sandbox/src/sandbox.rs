@@ -1,7 +1,7 @@
 //! Starting and stopping a sandbox.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use rusty_s3::Credentials;
@@ -101,7 +101,8 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         FileMode::OwnerOnly,
         Keys::generate,
     )?;
-    let world: World = load_or_create(&data_dir.join("seed.json"), FileMode::Default, demo_world)?;
+    let world_path = data_dir.join("seed.json");
+    let world: World = load_or_create(&world_path, FileMode::Default, demo_world)?;
 
     let control = Arc::new(ControlState::new(defaults(&config), random_hex(24)));
     let (store_shutdown, store_signal) = oneshot::channel();
@@ -131,7 +132,8 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
     let info = sandbox_info(api_addr, &storage_url, &keys, &world, &control.token);
     let state = Arc::new(SharedState {
         token_signing_key: keys.token_signing_key_bytes(),
-        world,
+        world: RwLock::new(Arc::new(world)),
+        world_path,
         keys,
         presigner,
         control: control.clone(),

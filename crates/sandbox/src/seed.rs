@@ -5,7 +5,8 @@
 use serde_json::json;
 
 use crate::model::{
-    Account, Business, Campaign, Membership, Redemption, Tenant, Token, TokenMetadata, User, World,
+    Account, Business, Campaign, Membership, Redemption, RedemptionType, Tenant, Token,
+    TokenMetadata, User, World,
 };
 
 /// Id of the demo tenant.
@@ -17,8 +18,8 @@ pub(crate) const NORTHSIDE_ID: &str = "12b6a014-0321-4586-a852-de8f1424d928";
 
 const IMAGE_HOST: &str = "https://assets.demo-coffee.pers.test";
 
-/// Builds the demo world: one tenant, two businesses, six campaigns, four tokens, two
-/// redemptions, two users and three demo accounts.
+/// Builds the demo world: one tenant, two businesses, six campaigns, four tokens, three
+/// redemptions (one inactive), two users and three demo accounts.
 pub(crate) fn demo_world() -> World {
     World {
         tenant: demo_tenant(),
@@ -263,6 +264,7 @@ fn demo_redemptions() -> Vec<Redemption> {
             description: "Redeem 100 Coffee Points for a flat white at any member shop.".to_owned(),
             image_url: image("redemptions/free-flat-white.jpg"),
             is_active: true,
+            redemption_type: Some(drink_type()),
         },
         Redemption {
             id: "f19f202b-236a-4601-acf0-3fdc9451c893".to_owned(),
@@ -270,8 +272,26 @@ fn demo_redemptions() -> Vec<Redemption> {
             description: "Redeem five Bakery Stamps for half price on any loaf.".to_owned(),
             image_url: image("redemptions/half-price-loaf.jpg"),
             is_active: true,
+            redemption_type: None,
+        },
+        Redemption {
+            id: "5d1f8f0e-6a0b-4a5e-9a52-0c8a1f7e2b11".to_owned(),
+            name: "Summer Cold Brew".to_owned(),
+            description: "A retired offer: a free cold brew for 80 Coffee Points.".to_owned(),
+            image_url: String::new(),
+            is_active: false,
+            redemption_type: Some(drink_type()),
         },
     ]
+}
+
+fn drink_type() -> RedemptionType {
+    RedemptionType {
+        id: 1,
+        name: "Free drink".to_owned(),
+        description: "A drink at any member shop.".to_owned(),
+        image_url: image("redemptions/types/free-drink.png"),
+    }
 }
 
 fn demo_users() -> Vec<User> {

@@ -65,6 +65,21 @@ impl Caller {
     }
 }
 
+impl Caller {
+    /// Returns `Ok` for a tenant admin session; 401 without a session, 403 for a business
+    /// session. `operation` names the request in the message, such as `GET /users`.
+    pub fn require_tenant_admin(&self, operation: &str) -> Result<(), Problem> {
+        match self {
+            Self::Tenant(_) => Ok(()),
+            Self::Public => self.require_session().map(|_| ()),
+            Self::Business { .. } => Err(Problem::forbidden(
+                "TENANT_ADMIN_REQUIRED",
+                format!("{operation} needs a tenant admin session (authType \"tenant\")"),
+            )),
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Problem;
 
@@ -89,7 +104,7 @@ impl FromRequestParts<AppState> for Caller {
             })?;
 
         let claims = verify_session_token(state, token, "access").map_err(token_problem)?;
-        if state.world.account(&claims.sub).is_none() {
+        if state.world().account(&claims.sub).is_none() {
             return Err(Problem::unauthorized(
                 "INVALID_TOKEN",
                 "the token's account no longer exists",

@@ -51,6 +51,7 @@ pub(crate) async fn create_token(
         .filter(|token| !token.is_empty())
         .ok_or_else(|| Problem::validation("authToken", "authToken is required"))?;
     let account = authenticate(&state, &auth_token)?;
+    let account = &account;
 
     let auth_type = request.auth_type.unwrap_or_else(|| "user".to_owned());
     let business_id = request.context.and_then(|context| context.business_id);
@@ -87,7 +88,8 @@ pub(crate) async fn refresh_token(
 
     let claims =
         verify_session_token(&state, &refresh_token, "refresh").map_err(refresh_problem)?;
-    let account = state.world.account(&claims.sub).ok_or_else(session_ended)?;
+    let world = state.world();
+    let account = world.account(&claims.sub).ok_or_else(session_ended)?;
     let scope = match (claims.auth_type.as_str(), claims.business_id.as_deref()) {
         ("tenant", _) if account.tenant_admin => SessionScope::Tenant,
         ("business", Some(business_id)) => {
@@ -110,14 +112,14 @@ fn token_pair(state: &SharedState, account_id: &str, scope: &SessionScope) -> Js
 }
 
 /// Verifies the ID token and returns its account.
-fn authenticate<'a>(state: &'a SharedState, auth_token: &str) -> Result<&'a Account, Problem> {
+fn authenticate(state: &SharedState, auth_token: &str) -> Result<Account, Problem> {
     let claims = verify_id_token(state, auth_token).map_err(|error| {
         Problem::unauthorized(
             "INVALID_AUTH_TOKEN",
             format!("authToken is not a valid identity token: {error}; sign in again"),
         )
     })?;
-    state.world.account(&claims.sub).ok_or_else(|| {
+    state.world().account(&claims.sub).cloned().ok_or_else(|| {
         Problem::unauthorized(
             "INVALID_AUTH_TOKEN",
             "the identity token's account does not exist",
@@ -171,11 +173,11 @@ fn context_selection_required(
     state: &SharedState,
     memberships: &[crate::model::Membership],
 ) -> Problem {
+    let world = state.world();
     let options: Vec<Value> = memberships
         .iter()
         .map(|membership| {
-            let display_name = state
-                .world
+            let display_name = world
                 .business(&membership.business_id)
                 .map_or(membership.business_id.as_str(), |business| {
                     business.display_name.as_str()

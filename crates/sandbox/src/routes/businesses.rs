@@ -1,12 +1,28 @@
-//! `GET /v2/businesses/me` and `GET /v2/businesses/{id}`.
+//! `GET /v2/businesses`, `GET /v2/businesses/me` and `GET /v2/businesses/{id}`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use serde_json::{Value, json};
 
 use crate::problem::Problem;
+use crate::routes::listing::PageQuery;
+use crate::routes::query::query_params;
 use crate::session::Caller;
 use crate::state::AppState;
+
+/// Lists every business of the tenant, paginated with `page`/`limit` or as a bare array.
+///
+/// Tenant admins only: 401 without a session, 403 for business sessions, which use
+/// `GET /businesses/me`.
+pub(crate) async fn list_businesses(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw_query): RawQuery,
+) -> Result<Json<Value>, Problem> {
+    caller.require_tenant_admin("GET /businesses")?;
+    let pages = PageQuery::parse(&query_params(raw_query.as_deref()))?;
+    Ok(Json(pages.respond(&state.world().businesses)))
+}
 
 /// Returns the business of the caller's business session.
 ///
@@ -46,7 +62,8 @@ pub(crate) async fn business_get(
 }
 
 fn business_by_id(state: &AppState, id: &str) -> Result<Json<Value>, Problem> {
-    let business = state.world.business(id).ok_or_else(|| {
+    let world = state.world();
+    let business = world.business(id).ok_or_else(|| {
         Problem::not_found(
             "BUSINESS_NOT_FOUND",
             format!("business {id} does not exist"),

@@ -111,7 +111,7 @@ fn authorize_type(caller: &Caller, entity_type: EntityType) -> Result<(), Proble
 }
 
 fn ensure_exists(state: &SharedState, entity_type: EntityType, id: &str) -> Result<(), Problem> {
-    let world = &state.world;
+    let world = state.world();
     let exists = match entity_type {
         EntityType::Token => world.tokens.iter().any(|token| token.id == id),
         EntityType::Campaign => world.campaign(id).is_some(),
@@ -143,10 +143,10 @@ fn authorize_entity(
     let Caller::Business { business_id, .. } = caller else {
         return Ok(());
     };
+    let world = state.world();
     let owner = match entity_type {
         EntityType::Business => Some(id),
-        EntityType::Campaign => state
-            .world
+        EntityType::Campaign => world
             .campaign(id)
             .map(|campaign| campaign.business_id.as_str()),
         _ => return Ok(()),

@@ -36,7 +36,8 @@ pub(crate) async fn sign_in_with_password(State(state): State<AppState>, body: B
         return firebase_error("MISSING_PASSWORD");
     };
 
-    let account = state.world.account_by_email(email.trim());
+    let world = state.world();
+    let account = world.account_by_email(email.trim());
     let Some(account) = account.filter(|account| account.password == password) else {
         return firebase_error("INVALID_LOGIN_CREDENTIALS");
     };

@@ -5,17 +5,21 @@ mod businesses;
 mod campaigns;
 mod files;
 mod identity;
+mod listing;
 mod query;
+mod redemptions;
+mod tenants;
 mod tokens;
+mod users;
 
 use axum::Router;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::control;
-use crate::problem::{method_not_allowed, route_not_found};
+use crate::problem::{Problem, method_not_allowed, route_not_found};
 use crate::state::AppState;
 
 pub(crate) use identity::SIGN_IN_PATH;
@@ -32,6 +36,16 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/auth/refresh", post(auth::refresh_token))
         .route("/campaigns", get(campaigns::list_campaigns))
         .route("/tokens", get(tokens::list_tokens))
+        .route("/redemptions", get(redemptions::list_redemptions))
+        .route(
+            "/redemptions/{id}",
+            get(redemptions::get_redemption).put(redemptions::update_redemption),
+        )
+        .route("/tenants", put(tenants::update_tenant))
+        .route("/tenants/public", get(tenants::public_tenant))
+        .route("/tenants/{id}", get(tenants::get_tenant))
+        .route("/users", get(users::list_users))
+        .route("/businesses", get(businesses::list_businesses))
         .route("/businesses/me", get(businesses::business_me))
         .route("/businesses/{id}", get(businesses::business_get))
         .route("/files/entity-storage-url", post(files::entity_storage_url));
@@ -70,4 +84,18 @@ async fn log_request(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     tracing::debug!(%method, %path, status = response.status().as_u16(), "request");
     response
+}
+
+/// Checks an image URL sent in an update: an absolute http(s) URL, or empty to clear the image.
+pub(crate) fn validate_image_url(field: &str, value: &str) -> Result<(), Problem> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    match url::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
+        _ => Err(Problem::validation(
+            field,
+            format!("{field} must be an absolute http or https URL, or empty to clear it"),
+        )),
+    }
 }

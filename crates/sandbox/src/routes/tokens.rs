@@ -27,8 +27,8 @@ pub(crate) async fn list_tokens(
     // NOTE: the PERS docs only state that `active=false` lets admins see inactive tokens. They do
     // not state whether it returns inactive tokens alone or all tokens, so the sandbox returns
     // all of them, which is what an asset manager needs.
-    let tokens: Vec<_> = state
-        .world
+    let world = state.world();
+    let tokens: Vec<_> = world
         .tokens
         .iter()
         .filter(|token| token.is_active || !active_only)
