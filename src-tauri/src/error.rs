@@ -1,8 +1,9 @@
-//! The error every command returns, serialised for the front end as `{code, message}`.
+//! The error every command returns, serialised for the front end as `{code, message}`, plus
+//! `businesses` when the code is `BUSINESS_SELECTION_REQUIRED`.
 
 use std::path::PathBuf;
 
-use pers_library::{ErrorCode, LibraryError};
+use pers_library::{BusinessOption, ErrorCode, LibraryError};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// A failed command. The front end reads `code` to decide what to do and shows `message`.
@@ -48,6 +49,28 @@ enum ShellErrorCode {
     SandboxUnavailable,
 }
 
+/// A business the account may act for, as the sign-in screen's business picker lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessChoice {
+    /// The id to send back as `SignInRequest.business_id`.
+    pub business_id: String,
+    /// The business's public name, when the server sent one.
+    pub display_name: Option<String>,
+    /// The account's role there (`OWNER`, `ADMIN`, `EDITOR`, `VIEWER`), when the server sent one.
+    pub role: Option<String>,
+}
+
+impl From<&BusinessOption> for BusinessChoice {
+    fn from(option: &BusinessOption) -> Self {
+        BusinessChoice {
+            business_id: option.business_id.clone(),
+            display_name: option.display_name.clone(),
+            role: option.role.clone(),
+        }
+    }
+}
+
 #[derive(serde::Serialize)]
 #[serde(untagged)]
 enum Code {
@@ -66,13 +89,31 @@ impl CommandError {
             CommandError::TaskFailed { .. } => Code::Library(ErrorCode::Internal),
         }
     }
+
+    /// Returns the businesses to choose from when the code is `BUSINESS_SELECTION_REQUIRED`
+    /// (empty when the server listed none), and `None` for every other error.
+    pub fn business_choices(&self) -> Option<Vec<BusinessChoice>> {
+        let CommandError::Library(error) = self else {
+            return None;
+        };
+        if error.code() != ErrorCode::BusinessSelectionRequired {
+            return None;
+        }
+        let options = error.business_options().unwrap_or_default();
+        Some(options.iter().map(BusinessChoice::from).collect())
+    }
 }
 
 impl Serialize for CommandError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("CommandError", 2)?;
+        let businesses = self.business_choices();
+        let fields = if businesses.is_some() { 3 } else { 2 };
+        let mut state = serializer.serialize_struct("CommandError", fields)?;
         state.serialize_field("code", &self.code())?;
         state.serialize_field("message", &sentence(&self.to_string()))?;
+        if let Some(businesses) = businesses {
+            state.serialize_field("businesses", &businesses)?;
+        }
         state.end()
     }
 }
@@ -100,6 +141,26 @@ mod tests {
 
         assert_eq!(value["code"], "NOT_SIGNED_IN");
         assert_eq!(value["message"], "Not signed in: sign in first");
+        assert!(
+            value.get("businesses").is_none(),
+            "only a business selection lists businesses: {value}"
+        );
+    }
+
+    #[test]
+    fn business_choice_serializes_camel_case() {
+        let option = BusinessOption {
+            business_id: "b-1".into(),
+            display_name: Some("Harbour Roasters".into()),
+            role: None,
+        };
+
+        let value = serde_json::to_value(BusinessChoice::from(&option)).unwrap();
+
+        assert_eq!(
+            value,
+            serde_json::json!({ "businessId": "b-1", "displayName": "Harbour Roasters", "role": null })
+        );
     }
 
     #[test]

@@ -63,15 +63,22 @@ impl TestApp {
     }
 
     fn sign_in_as_staff(&self) -> Value {
+        let request = self.staff_request(|account| account["kind"] == "business");
+        self.invoke("sign_in", json!({ "request": request }))
+            .unwrap()
+    }
+
+    /// Returns a sign-in request for the first business demo account that `pick` accepts.
+    fn staff_request(&self, pick: impl Fn(&Value) -> bool) -> Value {
         let sandbox = self.invoke("sandbox_info", json!({})).unwrap();
         let account = sandbox["accounts"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|account| account["kind"] == "business")
+            .find(|account| account["kind"] == "business" && pick(account))
             .unwrap()
             .clone();
-        let request = json!({
+        json!({
             "environment": "sandbox",
             "baseUrl": sandbox["baseUrl"],
             "identityUrl": sandbox["identityUrl"],
@@ -79,9 +86,7 @@ impl TestApp {
             "email": account["email"],
             "password": account["password"],
             "kind": "business",
-        });
-        self.invoke("sign_in", json!({ "request": request }))
-            .unwrap()
+        })
     }
 }
 
@@ -191,6 +196,59 @@ fn wrong_password_is_invalid_credentials() {
         !message.contains("not-the-password"),
         "the password is not echoed: {message}"
     );
+}
+
+#[test]
+fn staff_of_two_businesses_gets_choices() {
+    let app = TestApp::start(None);
+    let mut request = app.staff_request(|account| {
+        account["email"]
+            .as_str()
+            .is_some_and(|email| email.starts_with("manager@"))
+    });
+
+    let error = app
+        .invoke("sign_in", json!({ "request": request }))
+        .unwrap_err();
+
+    assert_eq!(error["code"], "BUSINESS_SELECTION_REQUIRED", "{error}");
+    assert!(error["message"].is_string(), "{error}");
+    let businesses = error["businesses"].as_array().unwrap();
+    assert_eq!(businesses.len(), 2, "{error}");
+    for business in businesses {
+        assert!(business["businessId"].is_string(), "{business}");
+        assert!(business["displayName"].is_string(), "{business}");
+        assert!(business["role"].is_string(), "{business}");
+    }
+    let roles: Vec<&str> = businesses
+        .iter()
+        .map(|business| business["role"].as_str().unwrap())
+        .collect();
+    assert!(roles.contains(&"OWNER"), "{roles:?}");
+    assert!(roles.contains(&"ADMIN"), "{roles:?}");
+    assert_eq!(app.invoke("session_info", json!({})).unwrap(), Value::Null);
+
+    let chosen = &businesses[1];
+    request["businessId"] = chosen["businessId"].clone();
+    let session = app
+        .invoke("sign_in", json!({ "request": request }))
+        .unwrap();
+    assert_eq!(session["businessId"], chosen["businessId"]);
+    assert_eq!(session["businessName"], chosen["displayName"]);
+}
+
+#[test]
+fn other_errors_list_no_businesses() {
+    let app = TestApp::start(None);
+    let mut request = app.staff_request(|_| true);
+    request["password"] = json!("not-the-password");
+
+    let error = app
+        .invoke("sign_in", json!({ "request": request }))
+        .unwrap_err();
+
+    assert_eq!(error["code"], "INVALID_CREDENTIALS");
+    assert!(error.get("businesses").is_none(), "{error}");
 }
 
 #[test]

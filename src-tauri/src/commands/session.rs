@@ -14,11 +14,20 @@ pub async fn sandbox_info(state: State<'_, AppState>) -> Result<SandboxDetails, 
     state.sandbox.details().await
 }
 
-/// Signs in and returns the new session. The password is used once and never logged.
+/// Signs in and returns the new session. The password or provider token is passed to the core
+/// once and never logged.
+///
+/// Fails with `BUSINESS_SELECTION_REQUIRED`, listing the businesses, when a staff account belongs
+/// to several and `request.business_id` is not set.
 #[tauri::command]
 #[tracing::instrument(
     skip_all,
-    fields(environment = %request.environment, kind = ?request.kind),
+    fields(
+        environment = %request.environment,
+        kind = ?request.kind,
+        provider_token = request.provider_token.is_some(),
+        business = ?request.business_id,
+    ),
     err
 )]
 pub async fn sign_in(
