@@ -21,8 +21,9 @@ struct StorageUrlResponse {
 impl ApiClient {
     /// Requests a signed URL for one entity file (`POST /files/entity-storage-url`).
     ///
-    /// A response whose `signedUrl` is not an absolute URL fails with
-    /// [`ApiError::UnexpectedResponse`], without quoting the body.
+    /// A response whose `signedUrl` is not an absolute https URL (or http to a loopback host,
+    /// as the sandbox issues) fails with [`ApiError::UnexpectedResponse`], without quoting the
+    /// body.
     #[tracing::instrument(
         skip_all,
         fields(
@@ -51,12 +52,13 @@ impl ApiClient {
             .await?;
         let signed: StorageUrlResponse = response.json(STORAGE_URL_PATH, BodySecrecy::Secret)?;
 
-        let signed_url =
-            SignedUrl::parse(&signed.signed_url).map_err(|error| ApiError::UnexpectedResponse {
+        let signed_url = SignedUrl::parse(&signed.signed_url).map_err(|reason| {
+            ApiError::UnexpectedResponse {
                 status: response.status,
                 path: STORAGE_URL_PATH.to_owned(),
-                excerpt: format!("signedUrl is not an absolute URL ({error})"),
-            })?;
+                excerpt: format!("signedUrl is rejected: {reason}"),
+            }
+        })?;
         tracing::debug!(url = %signed_url, "signed URL issued");
         Ok(signed_url)
     }

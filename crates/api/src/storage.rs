@@ -65,9 +65,18 @@ pub struct SignedUrl {
 }
 
 impl SignedUrl {
-    /// Wraps a URL returned by the server. Fails when `value` is not an absolute URL.
-    pub(crate) fn parse(value: &str) -> Result<Self, url::ParseError> {
-        let parsed = url::Url::parse(value)?;
+    /// Wraps a URL returned by the server. Fails, with the reason, unless `value` is an
+    /// absolute https URL, or an http URL to a loopback host (127.0.0.0/8, `::1`, `localhost`)
+    /// as the sandbox issues. The same rule as `pers_transfer::SignedUrl::parse`.
+    pub(crate) fn parse(value: &str) -> Result<Self, String> {
+        let parsed =
+            url::Url::parse(value).map_err(|error| format!("not an absolute URL ({error})"))?;
+        match parsed.scheme() {
+            "https" => {}
+            "http" if is_loopback(&parsed) => {}
+            "http" => return Err("http is allowed only to a loopback host; use https".to_owned()),
+            other => return Err(format!("scheme {other} is not allowed; use https")),
+        }
         let host = parsed.host_str().unwrap_or_default();
         let port = parsed
             .port()
@@ -95,5 +104,14 @@ impl fmt::Debug for SignedUrl {
 impl fmt::Display for SignedUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.shown)
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }

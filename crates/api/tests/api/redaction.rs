@@ -87,6 +87,51 @@ async fn invalid_signed_url_is_unexpected() {
 }
 
 #[tokio::test]
+async fn signed_url_scheme_rules() {
+    let cases: [(&'static str, bool); 7] = [
+        (
+            "https://bucket.s3.test/k.png?X-Amz-Signature=deadbeefsecret",
+            true,
+        ),
+        (
+            "http://127.0.0.1:9/k.png?X-Amz-Signature=deadbeefsecret",
+            true,
+        ),
+        (
+            "http://127.8.0.1:9/k.png?X-Amz-Signature=deadbeefsecret",
+            true,
+        ),
+        (
+            "http://localhost:9/k.png?X-Amz-Signature=deadbeefsecret",
+            true,
+        ),
+        ("http://[::1]:9/k.png?X-Amz-Signature=deadbeefsecret", true),
+        (
+            "http://bucket.s3.test/k.png?X-Amz-Signature=deadbeefsecret",
+            false,
+        ),
+        (
+            "ftp://127.0.0.1/k.png?X-Amz-Signature=deadbeefsecret",
+            false,
+        ),
+    ];
+    for (signed_url, accepted) in cases {
+        let server = storage_server(signed_url).await;
+        let client = client_for(&server);
+        let session = tenant_session(&client).await;
+
+        let result = client
+            .entity_storage_url(&session, &storage_request())
+            .await;
+
+        assert_eq!(result.is_ok(), accepted, "{signed_url}: {result:?}");
+        if let Err(error) = result {
+            assert!(!error.to_string().contains("deadbeef"), "{error}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn session_debug_hides_tokens() {
     let server = crate::server_replying(Reply::json(200, &json!([]))).await;
     let client = client_for(&server);
