@@ -9,15 +9,11 @@ use image::{DynamicImage, ImageDecoder, ImageReader};
 use crate::animation::count_frames;
 use crate::error::ImagingError;
 use crate::format::SourceFormat;
-use crate::jpeg;
+use crate::jpeg_decode::decode_jpeg;
 use crate::options::Limits;
 
 /// Reason given when a decoder panics on malformed data.
 const PANIC_REASON: &str = "the decoder failed on malformed data";
-
-/// Reason given for JPEG data that ends before its end-of-image marker.
-const TRUNCATED_JPEG_REASON: &str = "the file is truncated: the data ends before the JPEG \
-                                     end-of-image marker";
 
 /// A decoded image, already turned upright.
 pub(crate) struct Decoded {
@@ -27,6 +23,10 @@ pub(crate) struct Decoded {
     pub orientation: u8,
     /// Number of frames when the source is animated with more than one frame.
     pub animated_frames: Option<u32>,
+    /// Embedded ICC profile not yet applied to `image`.
+    pub icc_profile: Option<Vec<u8>>,
+    /// EXIF data as a TIFF structure, without the `Exif\0\0` prefix.
+    pub exif: Option<Vec<u8>>,
 }
 
 /// Decodes `bytes` of a sniffed, decodable `format` and applies its EXIF orientation.
@@ -41,7 +41,11 @@ pub(crate) fn decode(
     limits: &Limits,
 ) -> Result<Decoded, ImagingError> {
     catch_decoder_panic(format, || {
-        decode_unguarded(bytes, format, image_format, limits)
+        if format == SourceFormat::Jpeg {
+            decode_jpeg_upright(bytes, limits)
+        } else {
+            decode_unguarded(bytes, format, image_format, limits)
+        }
     })
 }
 
@@ -87,19 +91,13 @@ fn decode_unguarded(
             reason: format!("the header declares an empty {width}x{height} image"),
         });
     }
-    if format == SourceFormat::Jpeg && !jpeg::has_end_of_image(bytes) {
-        return Err(ImagingError::Decode {
-            format,
-            reason: TRUNCATED_JPEG_REASON.to_owned(),
-        });
-    }
     decoder
         .set_limits(limits.decoder_limits(true))
         .map_err(to_decode_error)?;
 
     let orientation = read_orientation(&mut decoder, format);
-    // NOTE: corrupt entropy-coded JPEG data (bit flips, bad restart markers) decodes without
-    // an error, because `image` runs zune-jpeg in non-strict mode, and the garbage is kept.
+    let icc_profile = decoder.icc_profile().ok().flatten();
+    let exif = decoder.exif_metadata().ok().flatten();
     let mut image = DynamicImage::from_decoder(decoder).map_err(to_decode_error)?;
     image.apply_orientation(orientation);
 
@@ -107,7 +105,29 @@ fn decode_unguarded(
         image,
         orientation: orientation.to_exif(),
         animated_frames: count_frames(bytes, format).filter(|&frames| frames > 1),
+        icc_profile,
+        exif,
     })
+}
+
+fn decode_jpeg_upright(bytes: &[u8], limits: &Limits) -> Result<Decoded, ImagingError> {
+    let decoded = decode_jpeg(bytes, limits)?;
+    let orientation = exif_orientation(decoded.exif.as_deref());
+    let mut image = decoded.image;
+    image.apply_orientation(orientation);
+    Ok(Decoded {
+        image,
+        orientation: orientation.to_exif(),
+        animated_frames: None,
+        icc_profile: decoded.icc_profile,
+        exif: decoded.exif,
+    })
+}
+
+/// Reads the orientation from EXIF data. Missing, out-of-range or unreadable counts as 1.
+pub(crate) fn exif_orientation(exif: Option<&[u8]>) -> Orientation {
+    exif.and_then(Orientation::from_exif_chunk)
+        .unwrap_or(Orientation::NoTransforms)
 }
 
 /// Puts a decoder message on one line without a final period, so it reads as a clause

@@ -1,48 +1,98 @@
-//! JPEG and PNG encoding from pixels only, so no metadata reaches the output.
+//! JPEG, PNG and WebP encoding from pixels, with an optional EXIF block and nothing else.
 
-use image::ExtendedColorType;
-use image::ImageEncoder;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::{ExtendedColorType, ImageEncoder};
 
 use crate::error::ImagingError;
 use crate::format::OutputFormat;
 use crate::resize::Pixels;
 
-/// Encodes opaque pixels as JPEG at `jpeg_quality` and translucent ones as PNG.
+/// Longest side libwebp 1.x encodes.
+pub(crate) const WEBP_MAX_SIDE: u32 = 16_383;
+
+/// Encoder settings for one output.
+pub(crate) struct EncodeSettings {
+    /// The output encoding.
+    pub format: OutputFormat,
+    /// JPEG quality, 1 to 100.
+    pub jpeg_quality: u8,
+    /// Lossy WebP quality, 1 to 100.
+    pub webp_quality: u8,
+    /// EXIF block (TIFF structure) to embed, for JPEG and PNG only.
+    pub exif: Option<Vec<u8>>,
+}
+
+/// Encodes `pixels`, which must already be opaque RGB for JPEG.
 ///
-/// Nothing but pixels is passed to the encoders, so the output has no EXIF, XMP, IPTC or ICC
-/// data. `image`'s JPEG encoder writes only a JFIF APP0 segment.
-pub(crate) fn encode(
-    pixels: &Pixels,
-    jpeg_quality: u8,
-) -> Result<(Vec<u8>, OutputFormat), ImagingError> {
+/// Only pixels and `settings.exif` are passed to the encoders, so the output has no XMP, IPTC
+/// or ICC data. `image`'s JPEG encoder adds a JFIF APP0 segment. WebP output never carries
+/// EXIF, because the `webp` crate's simple encoder writes no metadata chunks.
+pub(crate) fn encode(pixels: &Pixels, settings: EncodeSettings) -> Result<Vec<u8>, ImagingError> {
+    let (width, height) = pixels.dimensions();
+    let (samples, color) = match pixels {
+        Pixels::Rgb(image) => (image.as_raw(), ExtendedColorType::Rgb8),
+        Pixels::Rgba(image) => (image.as_raw(), ExtendedColorType::Rgba8),
+    };
+    let format = settings.format;
     let mut bytes = Vec::new();
-    match pixels {
-        Pixels::Rgb(image) => {
-            let (width, height) = image.dimensions();
-            JpegEncoder::new_with_quality(&mut bytes, jpeg_quality)
-                .encode(image.as_raw(), width, height, ExtendedColorType::Rgb8)
-                .map_err(|error| encode_error(OutputFormat::Jpeg, &error))?;
-            Ok((bytes, OutputFormat::Jpeg))
+    match format {
+        OutputFormat::Jpeg => {
+            let mut encoder =
+                JpegEncoder::new_with_quality(&mut bytes, settings.jpeg_quality.clamp(1, 100));
+            if let Some(exif) = settings.exif {
+                set_exif(&mut encoder, exif);
+            }
+            encoder
+                .write_image(samples, width, height, color)
+                .map_err(|error| encode_error(format, error.to_string()))?;
         }
-        Pixels::Rgba(image) => {
-            let (width, height) = image.dimensions();
-            PngEncoder::new_with_quality(
+        OutputFormat::Png => {
+            let mut encoder = PngEncoder::new_with_quality(
                 &mut bytes,
                 CompressionType::Default,
                 FilterType::Adaptive,
-            )
-            .write_image(image.as_raw(), width, height, ExtendedColorType::Rgba8)
-            .map_err(|error| encode_error(OutputFormat::Png, &error))?;
-            Ok((bytes, OutputFormat::Png))
+            );
+            if let Some(exif) = settings.exif {
+                set_exif(&mut encoder, exif);
+            }
+            encoder
+                .write_image(samples, width, height, color)
+                .map_err(|error| encode_error(format, error.to_string()))?;
         }
+        OutputFormat::Webp => bytes = encode_webp(pixels, settings.webp_quality)?,
+    }
+    Ok(bytes)
+}
+
+fn set_exif(encoder: &mut impl ImageEncoder, exif: Vec<u8>) {
+    if let Err(error) = encoder.set_exif_metadata(exif) {
+        tracing::warn!(%error, "the encoder does not take EXIF, so the copyright is dropped");
     }
 }
 
-fn encode_error(format: OutputFormat, error: &image::ImageError) -> ImagingError {
-    ImagingError::Encode {
-        format,
-        reason: error.to_string(),
+fn encode_webp(pixels: &Pixels, quality: u8) -> Result<Vec<u8>, ImagingError> {
+    let (width, height) = pixels.dimensions();
+    if width > WEBP_MAX_SIDE || height > WEBP_MAX_SIDE {
+        return Err(encode_error(
+            OutputFormat::Webp,
+            format!(
+                "the output is {width}x{height} pixels, and WebP allows at most \
+                 {WEBP_MAX_SIDE} pixels per side: choose JPEG or PNG, or a smaller size"
+            ),
+        ));
     }
+    let encoder = match pixels {
+        Pixels::Rgb(image) => webp::Encoder::from_rgb(image.as_raw(), width, height),
+        Pixels::Rgba(image) => webp::Encoder::from_rgba(image.as_raw(), width, height),
+    };
+    let quality = f32::from(quality.clamp(1, 100));
+    let memory = encoder
+        .encode_simple(false, quality)
+        .map_err(|error| encode_error(OutputFormat::Webp, format!("{error:?}")))?;
+    Ok(memory.to_vec())
+}
+
+fn encode_error(format: OutputFormat, reason: String) -> ImagingError {
+    ImagingError::Encode { format, reason }
 }

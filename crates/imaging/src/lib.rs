@@ -1,33 +1,50 @@
-//! Image preparation for upload: sniff, decode, orient, resize, re-encode, strip metadata.
+//! Image preparation for upload: sniff, decode, orient, colour-manage, resize, re-encode.
 //!
-//! [`prepare`] turns the bytes of a dropped file into an upright image whose longer side is
-//! at most [`Preset::max_edge`], encoded as JPEG, or as PNG when it has transparency, with no
-//! EXIF, XMP, IPTC or ICC data. It rejects an input with an [`ImagingError`] whose message
-//! states what failed and what to do. [`thumbnail`] runs the same pipeline for gallery tiles.
+//! [`prepare`] turns the bytes of a dropped file into an upright sRGB image fitted to a
+//! [`Preset`], by default with the longer side at most 1600 px. The output is JPEG, or PNG
+//! when there is transparency, with no EXIF, XMP, IPTC or ICC data. [`prepare_many`] makes several
+//! outputs from one decode, [`predict_output`] gives each output's size from the header
+//! alone, and [`Preset::named`] has a preset per entity type. It rejects an input with an
+//! [`ImagingError`] whose message states what failed and what to do. [`thumbnail`] runs the
+//! same pipeline for gallery tiles.
 //!
 //! Formats are identified from content by [`sniff`], never from a file name. JPEG, PNG,
 //! WebP, GIF, BMP, TIFF and ICO are decoded. HEIC, AVIF and SVG are recognised and rejected
 //! as unsupported. Size and pixel limits ([`Limits`]) are checked from the header before any
 //! pixel buffer is allocated.
 //!
+//! Colour: embedded RGB and greyscale ICC profiles are converted to sRGB with moxcms after
+//! resampling, as libvips' thumbnailer also does. CMYK and YCCK JPEGs go through their
+//! embedded CMYK profile, or zune-jpeg's plain conversion when they have none. A profile that
+//! cannot be parsed is ignored. 16-bit samples are rounded to 8 bits.
+//!
 //! Animated GIF, WebP and APNG inputs are reduced to their first frame, and
 //! [`PreparedImage::animated_frames`] reports the source's frame count.
 //!
-//! A truncated JPEG, one with no end-of-image marker after its scan data, is rejected with
-//! [`ImagingError::Decode`]. It is never decoded with its missing rows filled in. Corrupt
-//! scan data inside a complete JPEG is not detected, and it decodes with visible damage.
+//! JPEG is decoded in zune-jpeg's strict mode: a truncated file, one with no end-of-image
+//! marker after its scan data, and corrupt entropy-coded data (bad Huffman codes, stray
+//! markers) are rejected with [`ImagingError::Decode`], never decoded with damage.
 
 mod animation;
+mod color;
+mod compose;
 mod decode;
 mod encode;
 mod error;
 mod format;
+mod geometry;
 mod jpeg;
+mod jpeg_decode;
+mod metadata;
 mod options;
+mod predict;
 mod prepare;
+mod presets;
 mod resize;
 
 pub use error::ImagingError;
 pub use format::{OutputFormat, SourceFormat, sniff};
-pub use options::{Limits, Preset};
-pub use prepare::{PreparedImage, prepare, thumbnail};
+pub use options::{BoxSize, Fit, FormatChoice, Limits, MetadataPolicy, Preset};
+pub use predict::{PredictedOutput, predict_output};
+pub use prepare::{PreparedImage, prepare, prepare_many, thumbnail};
+pub use presets::PRESET_NAMES;

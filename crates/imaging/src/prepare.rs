@@ -2,24 +2,24 @@
 
 use std::fmt;
 
-use image::GenericImageView;
-
-use crate::decode::decode;
-use crate::encode::encode;
+use crate::decode::{Decoded, decode};
+use crate::encode::{EncodeSettings, encode};
 use crate::error::ImagingError;
 use crate::format::{OutputFormat, SourceFormat, sniff};
-use crate::options::{Limits, Preset};
+use crate::geometry::{self, Plan};
+use crate::options::{FormatChoice, Limits, MetadataPolicy, Preset};
 use crate::resize::Pixels;
+use crate::{color, compose, metadata};
 
 /// JPEG quality of [`thumbnail`] output.
 const THUMBNAIL_JPEG_QUALITY: u8 = 80;
 
-/// An upright, resized image re-encoded without metadata.
+/// An upright, resized image in sRGB, re-encoded with only the metadata its preset keeps.
 #[derive(Clone)]
 pub struct PreparedImage {
     /// The encoded output.
     pub bytes: Vec<u8>,
-    /// Encoding of `bytes`: PNG when the source has transparency, JPEG otherwise.
+    /// Encoding of `bytes`, as the preset's [`FormatChoice`] picked it.
     pub format: OutputFormat,
     /// Output width in pixels.
     pub width: u32,
@@ -27,7 +27,7 @@ pub struct PreparedImage {
     pub height: u32,
     /// Format sniffed from the input bytes.
     pub source_format: SourceFormat,
-    /// Source width as displayed, after the EXIF orientation was applied.
+    /// Source width as displayed, after the EXIF orientation was applied, before any crop.
     pub source_width: u32,
     /// Source height as displayed, after the EXIF orientation was applied.
     pub source_height: u32,
@@ -59,8 +59,10 @@ impl fmt::Debug for PreparedImage {
     }
 }
 
-/// Prepares an image for upload: upright, at most `preset.max_edge` on the longer side, JPEG
-/// at `preset.jpeg_quality` or PNG when there is transparency, with no metadata.
+/// Prepares an image for upload with one preset. See [`prepare_many`] for the steps.
+///
+/// With the default preset the output is upright, at most 1600 px on the longer side, JPEG
+/// at quality 85 or PNG when there is transparency, in sRGB, with no metadata.
 ///
 /// # Errors
 ///
@@ -74,7 +76,41 @@ pub fn prepare(
     preset: &Preset,
     limits: &Limits,
 ) -> Result<PreparedImage, ImagingError> {
-    run_pipeline(bytes, preset.max_edge, preset.jpeg_quality, limits)
+    let mut outputs = prepare_many(bytes, std::slice::from_ref(preset), limits)?;
+    // `prepare_many` returns one output per preset, so there is exactly one.
+    outputs.pop().ok_or_else(|| ImagingError::Encode {
+        format: OutputFormat::Jpeg,
+        reason: "no output was produced".to_owned(),
+    })
+}
+
+/// Prepares one output per preset from a single decode of `bytes`, in the order of `presets`.
+///
+/// The steps: check the size, sniff the format, check the header dimensions against `limits`,
+/// decode, apply the EXIF orientation and convert to 8 bits per channel. Then for each preset:
+/// crop and resample as its [`Fit`](crate::Fit) says, convert from the embedded ICC profile to
+/// sRGB, pick the output format, flatten transparency onto the preset's background for JPEG,
+/// pad, and encode with only the metadata the preset keeps.
+///
+/// # Errors
+///
+/// The same as [`prepare`]. The first failing output fails the whole call.
+pub fn prepare_many(
+    bytes: &[u8],
+    presets: &[Preset],
+    limits: &Limits,
+) -> Result<Vec<PreparedImage>, ImagingError> {
+    let source_format = check_input(bytes, limits)?;
+    let image_format =
+        source_format
+            .decoder_format()
+            .map_err(|hint| ImagingError::Unsupported {
+                format: source_format,
+                hint,
+            })?;
+    let decoded = decode(bytes, source_format, image_format, limits)?;
+    let source = Source::new(decoded, source_format);
+    presets.iter().map(|preset| source.render(preset)).collect()
 }
 
 /// Prepares a gallery thumbnail: the [`prepare`] pipeline with a longer side of at most
@@ -88,62 +124,125 @@ pub fn thumbnail(
     max_edge: u32,
     limits: &Limits,
 ) -> Result<PreparedImage, ImagingError> {
-    run_pipeline(bytes, max_edge, THUMBNAIL_JPEG_QUALITY, limits)
+    let preset = Preset {
+        max_edge,
+        jpeg_quality: THUMBNAIL_JPEG_QUALITY,
+        ..Preset::default()
+    };
+    prepare(bytes, &preset, limits)
 }
 
-fn run_pipeline(
-    bytes: &[u8],
-    max_edge: u32,
-    jpeg_quality: u8,
-    limits: &Limits,
-) -> Result<PreparedImage, ImagingError> {
-    let source_format = check_input(bytes, limits)?;
-    let image_format =
-        source_format
-            .decoder_format()
-            .map_err(|hint| ImagingError::Unsupported {
-                format: source_format,
-                hint,
+/// A decoded, upright source in 8-bit pixels, shared by every output.
+struct Source {
+    pixels: Pixels,
+    format: SourceFormat,
+    orientation: u8,
+    animated_frames: Option<u32>,
+    icc_profile: Option<Vec<u8>>,
+    exif: Option<Vec<u8>>,
+}
+
+impl Source {
+    fn new(decoded: Decoded, format: SourceFormat) -> Self {
+        Self {
+            pixels: Pixels::from_image(decoded.image),
+            format,
+            orientation: decoded.orientation,
+            animated_frames: decoded.animated_frames,
+            icc_profile: decoded.icc_profile,
+            exif: decoded.exif,
+        }
+    }
+
+    fn render(&self, preset: &Preset) -> Result<PreparedImage, ImagingError> {
+        let (source_width, source_height) = self.pixels.dimensions();
+        let plan = geometry::plan(source_width, source_height, preset);
+        let format = choose_format(preset.format, self.format, self.pixels.has_alpha());
+        let mut pixels = self
+            .pixels
+            .resample(&plan)
+            .map_err(|error| ImagingError::Encode {
+                format,
+                reason: format!("resizing failed: {error}"),
             })?;
+        if let Some(icc) = &self.icc_profile {
+            color::convert_to_srgb(&mut pixels, icc);
+        }
+        let pixels = finish_pixels(pixels, &plan, format, preset.background);
+        let (width, height) = pixels.dimensions();
+        let exif = match preset.metadata {
+            MetadataPolicy::StripAll => None,
+            MetadataPolicy::KeepCopyright => {
+                self.exif.as_deref().and_then(metadata::copyright_exif)
+            }
+        };
+        let settings = EncodeSettings {
+            format,
+            jpeg_quality: preset.jpeg_quality,
+            webp_quality: preset.webp_quality,
+            exif,
+        };
+        let bytes = encode(&pixels, settings)?;
+        tracing::debug!(
+            source_format = %self.format, source_width, source_height, width, height,
+            %format, orientation = self.orientation, "prepared image"
+        );
+        Ok(PreparedImage {
+            bytes,
+            format,
+            width,
+            height,
+            source_format: self.format,
+            source_width,
+            source_height,
+            orientation_applied: self.orientation,
+            animated_frames: self.animated_frames,
+        })
+    }
+}
 
-    let decoded = decode(bytes, source_format, image_format, limits)?;
-    // TODO: convert from the embedded ICC profile to sRGB here. Until then colours are used as
-    // decoded, so Adobe RGB, Display P3 or ProPhoto sources come out desaturated.
-    let (source_width, source_height) = decoded.image.dimensions();
-
-    let pixels = Pixels::from_image(decoded.image);
-    let planned_format = match pixels {
-        Pixels::Rgb(_) => OutputFormat::Jpeg,
-        Pixels::Rgba(_) => OutputFormat::Png,
+/// Picks the output encoding for a `choice`, given the source format and whether its pixels
+/// have transparency.
+pub(crate) fn choose_format(
+    choice: FormatChoice,
+    source: SourceFormat,
+    has_alpha: bool,
+) -> OutputFormat {
+    let automatic = if has_alpha {
+        OutputFormat::Png
+    } else {
+        OutputFormat::Jpeg
     };
-    let pixels = pixels
-        .fit_within(max_edge)
-        .map_err(|error| ImagingError::Encode {
-            format: planned_format,
-            reason: format!("resizing failed: {error}"),
-        })?;
-    let (width, height) = pixels.dimensions();
-    let (bytes, format) = encode(&pixels, jpeg_quality)?;
+    match choice {
+        FormatChoice::Auto => automatic,
+        FormatChoice::Keep => match source {
+            SourceFormat::Jpeg => OutputFormat::Jpeg,
+            SourceFormat::Png => OutputFormat::Png,
+            SourceFormat::Webp => OutputFormat::Webp,
+            _ => automatic,
+        },
+        FormatChoice::Jpeg => OutputFormat::Jpeg,
+        FormatChoice::Png => OutputFormat::Png,
+        FormatChoice::Webp => OutputFormat::Webp,
+    }
+}
 
-    tracing::debug!(
-        %source_format, source_width, source_height, width, height, %format,
-        orientation = decoded.orientation, "prepared image"
-    );
-    Ok(PreparedImage {
-        bytes,
-        format,
-        width,
-        height,
-        source_format,
-        source_width,
-        source_height,
-        orientation_applied: decoded.orientation,
-        animated_frames: decoded.animated_frames,
-    })
+/// Pads to the plan's canvas and, for JPEG, flattens transparency onto `background`.
+fn finish_pixels(pixels: Pixels, plan: &Plan, format: OutputFormat, background: [u8; 3]) -> Pixels {
+    let [red, green, blue] = background;
+    let fill = match format {
+        OutputFormat::Jpeg => [red, green, blue, u8::MAX],
+        OutputFormat::Png | OutputFormat::Webp => [0, 0, 0, 0],
+    };
+    let pixels = compose::pad(pixels, plan.canvas, fill);
+    match format {
+        OutputFormat::Jpeg => Pixels::Rgb(compose::flatten(pixels, background)),
+        OutputFormat::Png | OutputFormat::Webp => pixels,
+    }
 }
 
 /// Checks size and emptiness, then sniffs the format.
-fn check_input(bytes: &[u8], limits: &Limits) -> Result<SourceFormat, ImagingError> {
+pub(crate) fn check_input(bytes: &[u8], limits: &Limits) -> Result<SourceFormat, ImagingError> {
     // usize is at most 64 bits on every supported target.
     let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if length > limits.max_file_bytes {

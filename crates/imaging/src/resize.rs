@@ -1,9 +1,12 @@
-//! Conversion to 8-bit RGB or RGBA and downscaling with `fast_image_resize`.
+//! Conversion to 8-bit RGB or RGBA and resampling with `fast_image_resize`.
 
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, RgbImage, RgbaImage};
 
+use crate::geometry::Plan;
+
 /// 8-bit pixels ready for resizing and encoding.
+#[derive(Clone)]
 pub(crate) enum Pixels {
     /// Opaque image: every alpha value, if there was an alpha channel, was 255.
     Rgb(RgbImage),
@@ -14,8 +17,10 @@ pub(crate) enum Pixels {
 impl Pixels {
     /// Converts any decoded layout to 8 bits per channel, expanding grey to RGB. An alpha
     /// channel is kept only when some pixel is not fully opaque.
+    ///
+    /// 16-bit samples are rounded to the nearest 8-bit value (`image` 0.25 computes
+    /// `round(v * 255 / 65535)`), without dither.
     pub(crate) fn from_image(image: DynamicImage) -> Self {
-        // NOTE: 16-bit samples are rounded to 8 bits by `image`'s conversion, without dither.
         if !image.color().has_alpha() {
             return Self::Rgb(image.into_rgb8());
         }
@@ -36,79 +41,40 @@ impl Pixels {
         }
     }
 
-    /// Downscales so the longer side is at most `max_edge`, keeping the aspect ratio.
+    /// Returns true when some pixel is not fully opaque.
+    pub(crate) fn has_alpha(&self) -> bool {
+        matches!(self, Self::Rgba(_))
+    }
+
+    /// Resamples the `plan.crop` region of the pixels to `plan.content`.
     ///
-    /// Returns the pixels unchanged when they already fit. Uses a Lanczos3 convolution, with
-    /// alpha premultiplied before resampling and divided out after, so that transparent
-    /// pixels do not darken their neighbours.
-    pub(crate) fn fit_within(self, max_edge: u32) -> Result<Self, fast_image_resize::ResizeError> {
+    /// Returns a copy of the pixels when the plan keeps them as they are. Uses a Lanczos3
+    /// convolution (SIMD where the CPU has it), with alpha premultiplied before resampling and
+    /// divided out after, so that transparent pixels do not darken their neighbours.
+    pub(crate) fn resample(&self, plan: &Plan) -> Result<Self, fast_image_resize::ResizeError> {
         let (width, height) = self.dimensions();
-        let (target_width, target_height) = target_size(width, height, max_edge);
-        if (target_width, target_height) == (width, height) {
-            return Ok(self);
+        if plan.is_identity(width, height) {
+            return Ok(self.clone());
         }
-        // `mul_div_alpha` makes the resizer premultiply and unpremultiply with its `MulDiv`.
+        let [left, top, crop_width, crop_height] = plan.crop;
+        // `use_alpha` makes the resizer premultiply and unpremultiply with its `MulDiv`.
         let options = ResizeOptions::new()
             .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
+            .crop(left, top, crop_width, crop_height)
             .use_alpha(true);
+        let (target_width, target_height) = plan.content;
         let mut resizer = Resizer::new();
         match self {
             Self::Rgb(source) => {
                 let mut target = RgbImage::new(target_width, target_height);
-                resizer.resize(&source, &mut target, &options)?;
+                resizer.resize(source, &mut target, &options)?;
                 Ok(Self::Rgb(target))
             }
             Self::Rgba(source) => {
                 let mut target = RgbaImage::new(target_width, target_height);
-                resizer.resize(&source, &mut target, &options)?;
+                resizer.resize(source, &mut target, &options)?;
                 Ok(Self::Rgba(target))
             }
-        }
-    }
-}
-
-/// Computes the size that fits `width`x`height` within `max_edge` on the longer side.
-///
-/// Never upscales. The shorter side is rounded to the nearest pixel (17000x100 at 1600 gives
-/// 1600x9, from 9.41) and is at least 1. A `max_edge` of 0 is treated as 1.
-pub(crate) fn target_size(width: u32, height: u32, max_edge: u32) -> (u32, u32) {
-    let max_edge = max_edge.max(1);
-    let long_edge = width.max(height);
-    if long_edge <= max_edge {
-        return (width, height);
-    }
-    let scale = |side: u32| {
-        let scaled = (u64::from(side) * u64::from(max_edge) + u64::from(long_edge) / 2)
-            / u64::from(long_edge);
-        // `scaled` is at most `max_edge`, so it fits in u32.
-        u32::try_from(scaled).unwrap_or(max_edge).max(1)
-    };
-    (scale(width), scale(height))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn target_size_cases() {
-        let cases = [
-            ((4032, 3024, 1600), (1600, 1200)),
-            ((3024, 4032, 1600), (1200, 1600)),
-            ((1800, 1200, 1600), (1600, 1067)),
-            ((20_000, 1, 1600), (1600, 1)),
-            ((1, 20_000, 1600), (1, 1600)),
-            ((17_000, 100, 1600), (1600, 9)),
-            ((1, 1, 1600), (1, 1)),
-            ((1600, 1600, 1600), (1600, 1600)),
-            ((480, 320, 0), (1, 1)),
-        ];
-        for ((width, height, max_edge), expected) in cases {
-            assert_eq!(
-                target_size(width, height, max_edge),
-                expected,
-                "{width}x{height} within {max_edge}"
-            );
         }
     }
 }

@@ -308,3 +308,31 @@ fn built_truncated_jpeg_rejected() {
     };
     assert!(error.to_string().contains("truncated"), "{error}");
 }
+
+#[test]
+fn corpus_corrupt_jpeg_rejected() {
+    let Some(corpus) = corpus() else { return };
+    for file in [
+        "real/exif-samples/corrupted.jpg",
+        "made/broken/bitflip_32bytes.jpg",
+    ] {
+        let bytes = read(&corpus, file);
+        let first = prepare_default(&bytes);
+        let Err(
+            error @ ImagingError::Decode {
+                format: SourceFormat::Jpeg,
+                ..
+            },
+        ) = &first
+        else {
+            panic!("{file}: expected a JPEG decode error, got {first:?}");
+        };
+        assert!(
+            error.to_string().contains("corrupt JPEG data"),
+            "{file}: {error}"
+        );
+        // The outcome is the same on every run.
+        let second = prepare_default(&bytes);
+        assert_eq!(format!("{first:?}"), format!("{second:?}"), "{file}");
+    }
+}

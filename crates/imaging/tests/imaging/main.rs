@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bad_input;
+mod color;
 mod fixtures;
 mod formats;
 mod metadata;

@@ -1,10 +1,11 @@
-//! Metadata: outputs carry no EXIF, GPS or other APPn metadata.
+//! Metadata: outputs carry no EXIF, GPS or other APPn metadata, except the copyright fields
+//! when the preset keeps them.
 
 use std::io::Cursor;
 
-use pers_imaging::OutputFormat;
+use pers_imaging::{FormatChoice, Limits, MetadataPolicy, OutputFormat, Preset};
 
-use crate::fixtures::{card, oriented_card_jpeg};
+use crate::fixtures::{card, jpeg, oriented_card_jpeg, stored_for, with_app1};
 use crate::support::{corpus, prepare_ok, read};
 
 /// Returns the marker and payload of every segment before the first SOS of a JPEG.
@@ -87,4 +88,88 @@ fn corpus_photos_exif_removed() {
         assert_eq!(prepared.format, OutputFormat::Jpeg, "{file}");
         assert_no_exif(&prepared.bytes, file);
     }
+}
+
+/// Builds an EXIF APP1 segment with Artist, Copyright, Make and Orientation 6.
+fn copyright_app1() -> Vec<u8> {
+    let ascii = |tag, text: &str| exif::Field {
+        tag,
+        ifd_num: exif::In::PRIMARY,
+        value: exif::Value::Ascii(vec![text.as_bytes().to_vec()]),
+    };
+    let fields = [
+        ascii(exif::Tag::Artist, "Ada Lovelace"),
+        ascii(exif::Tag::Copyright, "(c) 2026 Ada Lovelace"),
+        ascii(exif::Tag::Make, "Analytical Engines"),
+        exif::Field {
+            tag: exif::Tag::Orientation,
+            ifd_num: exif::In::PRIMARY,
+            value: exif::Value::Short(vec![6]),
+        },
+    ];
+    let mut writer = exif::experimental::Writer::new();
+    for field in &fields {
+        writer.push_field(field);
+    }
+    let mut tiff = Cursor::new(Vec::new());
+    writer.write(&mut tiff, false).unwrap();
+    let payload: Vec<u8> = b"Exif\0\0".iter().chain(tiff.get_ref()).copied().collect();
+    let mut segment = vec![0xFF, 0xE1];
+    segment.extend_from_slice(&u16::try_from(payload.len() + 2).unwrap().to_be_bytes());
+    segment.extend_from_slice(&payload);
+    segment
+}
+
+fn keep_copyright(format: FormatChoice) -> Preset {
+    Preset {
+        metadata: MetadataPolicy::KeepCopyright,
+        format,
+        ..Preset::default()
+    }
+}
+
+fn field_text(exif: &exif::Exif, tag: exif::Tag) -> Option<String> {
+    let field = exif.get_field(tag, exif::In::PRIMARY)?;
+    Some(field.display_value().to_string())
+}
+
+#[test]
+fn built_copyright_kept_when_asked() {
+    let source = with_app1(&jpeg(&stored_for(&card(60, 40), 6)), &copyright_app1());
+    for format in [FormatChoice::Jpeg, FormatChoice::Png] {
+        let prepared =
+            pers_imaging::prepare(&source, &keep_copyright(format), &Limits::default()).unwrap();
+        assert_eq!((prepared.width, prepared.height), (60, 40), "{format:?}");
+        let exif = exif::Reader::new()
+            .read_from_container(&mut Cursor::new(&prepared.bytes))
+            .unwrap_or_else(|error| panic!("{format:?}: no EXIF in the output: {error}"));
+        assert_eq!(
+            field_text(&exif, exif::Tag::Artist).as_deref(),
+            Some("\"Ada Lovelace\""),
+            "{format:?}"
+        );
+        assert!(
+            field_text(&exif, exif::Tag::Copyright).is_some_and(|text| text.contains("2026")),
+            "{format:?}"
+        );
+        assert_eq!(field_text(&exif, exif::Tag::Make), None, "{format:?}");
+        assert_eq!(
+            field_text(&exif, exif::Tag::Orientation),
+            None,
+            "{format:?}"
+        );
+    }
+
+    let stripped = prepare_ok(&source, "copyright card, default preset");
+    assert_no_exif(&stripped.bytes, "copyright card, default preset");
+}
+
+#[test]
+fn corpus_keep_copyright_drops_gps() {
+    let Some(corpus) = corpus() else { return };
+    let file = "made/orientation/card_orient6_gps.jpg";
+    let preset = keep_copyright(FormatChoice::Auto);
+    let prepared = pers_imaging::prepare(&read(&corpus, file), &preset, &Limits::default());
+    // The file has no Artist or Copyright, so nothing at all is kept.
+    assert_no_exif(&prepared.unwrap().bytes, file);
 }

@@ -69,6 +69,7 @@ fn preset_max_edge_applies() {
     let preset = Preset {
         max_edge: 100,
         jpeg_quality: 50,
+        ..Preset::default()
     };
     let prepared = pers_imaging::prepare(&jpeg(&card(300, 30)), &preset, &Limits::default());
     let prepared = prepared.unwrap();

@@ -1,0 +1,165 @@
+//! JPEG decoding with zune-jpeg in strict mode, with CMYK and YCCK converted through ICC.
+
+use image::{DynamicImage, RgbImage};
+use zune_core::bytestream::ZCursor;
+use zune_core::colorspace::ColorSpace;
+use zune_core::options::DecoderOptions;
+use zune_jpeg::JpegDecoder;
+
+use crate::color;
+use crate::decode::check_dimensions;
+use crate::error::ImagingError;
+use crate::format::SourceFormat;
+use crate::jpeg;
+use crate::options::Limits;
+
+/// Reason given for JPEG data that ends before its end-of-image marker.
+const TRUNCATED_JPEG_REASON: &str = "the file is truncated: the data ends before the JPEG \
+                                     end-of-image marker";
+
+/// A decoded JPEG as stored, before the EXIF orientation is applied.
+pub(crate) struct DecodedJpeg {
+    /// Pixels in the colour space of `icc_profile`, or sRGB when it is `None`.
+    pub image: DynamicImage,
+    /// ICC profile still to be applied. `None` when there is none or it was already applied.
+    pub icc_profile: Option<Vec<u8>>,
+    /// EXIF data as a TIFF structure, without the `Exif\0\0` prefix.
+    pub exif: Option<Vec<u8>>,
+}
+
+/// Decodes a JPEG in strict mode, so corrupt entropy-coded data is an error.
+///
+/// The header dimensions are checked against `limits` before any pixel buffer is allocated.
+/// CMYK and YCCK data is converted to sRGB through the embedded CMYK profile, or without one
+/// through zune-jpeg's own conversion. 12-bit, lossless and arithmetic-coded JPEGs are not
+/// supported by zune-jpeg 0.5 and fail with [`ImagingError::Decode`].
+pub(crate) fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<DecodedJpeg, ImagingError> {
+    let header_options = DecoderOptions::new_safe()
+        .set_strict_mode(true)
+        .set_max_width(usize::MAX)
+        .set_max_height(usize::MAX);
+    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), header_options);
+    decoder.decode_headers().map_err(decode_error)?;
+    let (width, height) = decoder.dimensions().unwrap_or((0, 0));
+    let width = u32::try_from(width).unwrap_or(u32::MAX);
+    let height = u32::try_from(height).unwrap_or(u32::MAX);
+    check_dimensions(width, height, limits)?;
+    if width == 0 || height == 0 {
+        return Err(ImagingError::Decode {
+            format: SourceFormat::Jpeg,
+            reason: format!("the header declares an empty {width}x{height} image"),
+        });
+    }
+    if !jpeg::has_end_of_image(bytes) {
+        return Err(ImagingError::Decode {
+            format: SourceFormat::Jpeg,
+            reason: TRUNCATED_JPEG_REASON.to_owned(),
+        });
+    }
+
+    let input = decoder.input_colorspace().unwrap_or(ColorSpace::YCbCr);
+    let icc_profile = decoder.icc_profile();
+    let exif = decoder.exif().cloned();
+    let cmyk = matches!(input, ColorSpace::CMYK | ColorSpace::YCCK);
+    let cmyk_profile = icc_profile
+        .as_deref()
+        .filter(|_| cmyk)
+        .and_then(color::cmyk_profile);
+    // zune-jpeg passes 4-channel data through only in the colour space it is stored in.
+    let output = match input {
+        ColorSpace::Luma => ColorSpace::Luma,
+        ColorSpace::YCCK if cmyk_profile.is_some() => ColorSpace::YCCK,
+        _ if cmyk_profile.is_some() => ColorSpace::CMYK,
+        _ => ColorSpace::RGB,
+    };
+    let max_side = usize::try_from(limits.max_dimension).unwrap_or(usize::MAX);
+    decoder.set_options(
+        decoder
+            .options()
+            .set_max_width(max_side)
+            .set_max_height(max_side)
+            .jpeg_set_out_colorspace(output),
+    );
+    let mut pixels = decoder.decode().map_err(decode_error)?;
+    if output == ColorSpace::YCCK {
+        ycck_to_cmyk(&mut pixels);
+    }
+
+    let (image, icc_profile) = match (output, cmyk_profile) {
+        (ColorSpace::CMYK | ColorSpace::YCCK, Some(profile)) => {
+            let rgb =
+                color::cmyk_to_srgb(&pixels, &profile).map_err(|reason| ImagingError::Decode {
+                    format: SourceFormat::Jpeg,
+                    reason,
+                })?;
+            (rgb_image(width, height, rgb)?, None)
+        }
+        (ColorSpace::Luma, _) => (luma_image(width, height, pixels)?, icc_profile),
+        // A CMYK profile cannot apply to the RGB that zune-jpeg made without one.
+        _ if cmyk => (rgb_image(width, height, pixels)?, None),
+        _ => (rgb_image(width, height, pixels)?, icc_profile),
+    };
+    Ok(DecodedJpeg {
+        image,
+        icc_profile,
+        exif,
+    })
+}
+
+/// Converts Adobe YCCK samples to Adobe CMYK in place.
+///
+/// Y, Cb and Cr give the C, M and Y inks through the JFIF YCbCr to RGB matrix, and K is
+/// stored inverted. The result is stored inverted like Adobe CMYK (255 is no ink), which
+/// matched libvips 8.16 with lcms2 on the SWOP-tagged sample within 8 levels on average.
+fn ycck_to_cmyk(samples: &mut [u8]) {
+    for pixel in samples.chunks_exact_mut(4) {
+        let y = f32::from(pixel[0]);
+        let cb = f32::from(pixel[1]) - 128.0;
+        let cr = f32::from(pixel[2]) - 128.0;
+        let channels = [
+            y + 1.402 * cr,
+            y - 0.344_136 * cb - 0.714_136 * cr,
+            y + 1.772 * cb,
+        ];
+        for (sample, value) in pixel.iter_mut().zip(channels) {
+            // Clamped to 0..=255 first, so the cast cannot truncate.
+            *sample = u8::MAX - value.round().clamp(0.0, 255.0) as u8;
+        }
+    }
+}
+
+fn rgb_image(width: u32, height: u32, pixels: Vec<u8>) -> Result<DynamicImage, ImagingError> {
+    RgbImage::from_raw(width, height, pixels)
+        .map(DynamicImage::ImageRgb8)
+        .ok_or_else(|| short_buffer(width, height))
+}
+
+fn luma_image(width: u32, height: u32, pixels: Vec<u8>) -> Result<DynamicImage, ImagingError> {
+    image::GrayImage::from_raw(width, height, pixels)
+        .map(DynamicImage::ImageLuma8)
+        .ok_or_else(|| short_buffer(width, height))
+}
+
+fn short_buffer(width: u32, height: u32) -> ImagingError {
+    ImagingError::Decode {
+        format: SourceFormat::Jpeg,
+        reason: format!("the decoder returned fewer pixels than the {width}x{height} header"),
+    }
+}
+
+fn decode_error(error: zune_jpeg::errors::DecodeErrors) -> ImagingError {
+    let message = error.to_string();
+    let message = message.trim().trim_matches('"').trim_end_matches('.');
+    let reason = if message.contains("Bad Huffman")
+        || message.contains("marker in bit stream")
+        || message.contains("Exhausted data")
+    {
+        format!("corrupt JPEG data ({message})")
+    } else {
+        message.to_owned()
+    };
+    ImagingError::Decode {
+        format: SourceFormat::Jpeg,
+        reason,
+    }
+}
