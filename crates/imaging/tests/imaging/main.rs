@@ -10,5 +10,6 @@ mod fixtures;
 mod formats;
 mod metadata;
 mod orientation;
+mod presets;
 mod resize;
 mod support;
