@@ -1,8 +1,10 @@
 //! The local catalog: a SQLite cache of each entity's manifest.
 //!
 //! The catalog lets the gallery open at once and offline, and stands in for
-//! the shared manifest when the server cannot store or return it. It lives in
-//! one file in the app data dir, in WAL mode.
+//! the shared manifest when the server cannot store or return it. Entries the
+//! server did not store in the shared manifest are marked unshared until a
+//! later write shares them. It lives in one file in the app data dir, in WAL
+//! mode.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -13,7 +15,7 @@ use crate::error::LibraryError;
 use crate::manifest::{Manifest, ManifestEntry};
 
 /// The schema version this build creates; stored in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// The entity an operation is about, within one environment.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -104,6 +106,65 @@ impl Catalog {
         Ok(manifest)
     }
 
+    /// Notes that the shared manifest of `scope` does not hold the entry `key` yet.
+    pub fn mark_unshared(&self, scope: &CatalogScope, key: &str) -> Result<(), LibraryError> {
+        self.lock()
+            .execute(
+                "INSERT OR IGNORE INTO unshared_entries (environment, entity_type, entity_id, entry_key)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![scope.environment, scope.entity_type, scope.entity_id, key],
+            )
+            .map_err(LibraryError::catalog("noting an unshared entry"))?;
+        Ok(())
+    }
+
+    /// Forgets the unshared marks of every entry that `shared` holds in the same or a newer
+    /// version, and returns the keys still unshared.
+    pub fn settle_unshared(
+        &self,
+        scope: &CatalogScope,
+        shared: &Manifest,
+    ) -> Result<Vec<String>, LibraryError> {
+        let cached = self.manifest(scope)?;
+        let mut still_unshared = Vec::new();
+        for key in self.unshared_keys(scope)? {
+            let is_shared = cached
+                .entries
+                .get(&key)
+                .is_none_or(|entry| shared.contains_at_least(entry));
+            if is_shared {
+                self.lock()
+                    .execute(
+                        "DELETE FROM unshared_entries WHERE environment = ?1 AND entity_type = ?2
+                         AND entity_id = ?3 AND entry_key = ?4",
+                        params![scope.environment, scope.entity_type, scope.entity_id, key],
+                    )
+                    .map_err(LibraryError::catalog("clearing an unshared entry"))?;
+            } else {
+                still_unshared.push(key);
+            }
+        }
+        Ok(still_unshared)
+    }
+
+    fn unshared_keys(&self, scope: &CatalogScope) -> Result<Vec<String>, LibraryError> {
+        let connection = self.lock();
+        let mut statement = connection
+            .prepare_cached(
+                "SELECT entry_key FROM unshared_entries \
+                 WHERE environment = ?1 AND entity_type = ?2 AND entity_id = ?3",
+            )
+            .map_err(LibraryError::catalog("reading unshared entries"))?;
+        let rows = statement
+            .query_map(
+                params![scope.environment, scope.entity_type, scope.entity_id],
+                |row| row.get::<_, String>(0),
+            )
+            .map_err(LibraryError::catalog("reading unshared entries"))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(LibraryError::catalog("reading an unshared entry"))
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (each write is a transaction).
         self.connection
@@ -129,7 +190,14 @@ fn migrate(connection: &Connection) -> Result<(), LibraryError> {
                 entry_json TEXT NOT NULL,
                 PRIMARY KEY (environment, entity_type, entity_id, entry_key)
             );
-            PRAGMA user_version = 1;",
+            CREATE TABLE IF NOT EXISTS unshared_entries (
+                environment TEXT NOT NULL,
+                entity_type TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                entry_key TEXT NOT NULL,
+                PRIMARY KEY (environment, entity_type, entity_id, entry_key)
+            );
+            PRAGMA user_version = 2;",
         )
         .map_err(LibraryError::catalog("creating tables"))
 }
@@ -193,6 +261,28 @@ mod tests {
             .unwrap();
         let reopened = Catalog::open(&path).unwrap();
         assert_eq!(reopened.manifest(&scope()).unwrap().entries.len(), 1);
+    }
+
+    #[test]
+    fn unshared_marks_clear_once_shared() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(&dir.path().join("catalog.sqlite3")).unwrap();
+        let local = entry("a");
+        catalog.merge_entry(&scope(), &local).unwrap();
+        catalog.mark_unshared(&scope(), &local.key()).unwrap();
+        let empty = Manifest::new();
+        assert_eq!(
+            catalog.settle_unshared(&scope(), &empty).unwrap(),
+            vec![local.key()]
+        );
+        let mut shared = Manifest::new();
+        shared.merge_entry(local);
+        assert!(
+            catalog
+                .settle_unshared(&scope(), &shared)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

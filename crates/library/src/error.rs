@@ -2,13 +2,13 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The kinds of failure a front end treats differently.
 ///
 /// A variant exists only when some front end acts on it; everything else is
 /// told apart by its message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
     /// No session: the user must sign in first.
@@ -26,6 +26,8 @@ pub enum ErrorCode {
     Rejected,
     /// The input (a file, a field) is not acceptable.
     InvalidInput,
+    /// The user cancelled the file or its batch.
+    Cancelled,
     /// A bug or an unexpected local failure (disk, database).
     Internal,
 }
@@ -113,18 +115,25 @@ pub enum LibraryError {
         attempts: u32,
     },
 
-    /// The stored object does not match what was sent.
+    /// The stored object, read back after the upload, does not match what was sent.
     #[error(
-        "{file_name} was stored with a different checksum than the one sent \
-         (expected MD5 {expected}, storage returned {actual}); retry the file"
+        "{file_name} was not stored as sent (expected {expected}, storage returned {actual}); \
+         retry the file"
     )]
     VerificationFailed {
-        /// The derived file name.
+        /// The derived file name with extension.
         file_name: String,
-        /// The MD5 of the bytes sent.
+        /// Size and SHA-256 of the bytes sent.
         expected: String,
-        /// The ETag the storage returned.
+        /// Size and SHA-256 of the bytes read back, or that there was no object.
         actual: String,
+    },
+
+    /// The user cancelled the file or its batch before it was recorded.
+    #[error("{name}: cancelled before it was stored; drop it again to upload it")]
+    Cancelled {
+        /// The file's name as the user knows it.
+        name: String,
     },
 
     /// The request is not valid, for example an entity type the app cannot list yet.
@@ -144,6 +153,7 @@ impl LibraryError {
             }
             LibraryError::Io { .. } => ErrorCode::InvalidInput,
             LibraryError::Catalog { .. } => ErrorCode::Internal,
+            LibraryError::Cancelled { .. } => ErrorCode::Cancelled,
             LibraryError::InvalidManifest { .. }
             | LibraryError::ManifestConflict { .. }
             | LibraryError::VerificationFailed { .. } => ErrorCode::Server,
@@ -170,7 +180,9 @@ impl LibraryError {
                 matches!(api_code(source), ErrorCode::Network | ErrorCode::Server)
             }
             LibraryError::Transfer { source, .. } => source.is_retryable(),
-            LibraryError::ManifestConflict { .. } | LibraryError::VerificationFailed { .. } => true,
+            LibraryError::ManifestConflict { .. }
+            | LibraryError::VerificationFailed { .. }
+            | LibraryError::Cancelled { .. } => true,
             _ => false,
         }
     }

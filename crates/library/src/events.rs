@@ -3,7 +3,12 @@
 //! One job reports through one stream of events, in order: `Started`, then
 //! per file any number of `FileStage`, `FilePrepared` and `FileProgress`,
 //! ending in `FileDone` or `FileFailed`, and last `Finished`. Every queued
-//! file gets exactly one `FileDone` or `FileFailed`.
+//! file gets exactly one `FileDone` or `FileFailed`; a cancelled file gets
+//! `FileFailed` with [`crate::ErrorCode::Cancelled`]. `SessionExpired`,
+//! `SessionResumed`, `Paused` and `Resumed` concern the whole job and may come
+//! at any point between `Started` and `Finished`. A resumed job (after a
+//! restart) starts again with `Started` and repeats the outcome of files that
+//! had already ended.
 
 use std::sync::Arc;
 
@@ -107,8 +112,12 @@ pub enum UploadEvent {
         file_id: u32,
         /// The stored name with extension.
         file_name: String,
-        /// Set when the same content was already stored, so nothing was sent.
+        /// Set when the same file (same bytes under the same name) was already stored, so
+        /// nothing was sent.
         already_uploaded: bool,
+        /// Set when the shared manifest lists the file. When unset, the server did not store
+        /// the manifest, so only this computer's catalog lists it until a later upload shares it.
+        shared: bool,
     },
     /// A file failed; nothing of it is recorded.
     FileFailed {
@@ -122,6 +131,27 @@ pub enum UploadEvent {
         message: String,
         /// Set when retrying the file may succeed.
         retryable: bool,
+    },
+    /// The session ended and could not be refreshed; the job waits, and nothing is dropped,
+    /// until the user signs in again to the same environment.
+    SessionExpired {
+        /// The job.
+        job_id: JobId,
+    },
+    /// A new sign-in ended the wait of [`UploadEvent::SessionExpired`]; the job goes on.
+    SessionResumed {
+        /// The job.
+        job_id: JobId,
+    },
+    /// The job was paused: no new step starts, and steps in flight finish.
+    Paused {
+        /// The job.
+        job_id: JobId,
+    },
+    /// The job was resumed after [`UploadEvent::Paused`].
+    Resumed {
+        /// The job.
+        job_id: JobId,
     },
     /// Every file is done or failed.
     Finished {

@@ -30,7 +30,23 @@ pub(crate) async fn list(
     let (manifest, source, notice) = match read_manifest(&storage).await {
         Ok(shared) => {
             inner.catalog.merge_manifest(&scope, &shared)?;
-            (shared, GallerySource::Shared, None)
+            let unshared = inner.catalog.settle_unshared(&scope, &shared)?;
+            if unshared.is_empty() {
+                (shared, GallerySource::Shared, None)
+            } else {
+                tracing::warn!(%entity, unshared = unshared.len(), "showing the local catalog");
+                let notice = format!(
+                    "The server did not store the shared asset list, so this shows what this \
+                     computer recorded: {} change(s) made here are not shared with other users \
+                     yet. They are shared with the next upload to this entity.",
+                    unshared.len()
+                );
+                (
+                    inner.catalog.manifest(&scope)?,
+                    GallerySource::Local,
+                    Some(notice),
+                )
+            }
         }
         Err(error) => {
             tracing::warn!(%error, %entity, "showing the local catalog");

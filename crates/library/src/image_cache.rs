@@ -102,6 +102,25 @@ impl ImageCache {
         Ok(Self::key(rendition, sha256))
     }
 
+    /// Deletes renditions left half-written by a crash.
+    pub fn remove_partial_files(&self) {
+        for rendition in [Rendition::Thumbnail, Rendition::Preview] {
+            let Ok(entries) = std::fs::read_dir(self.root.join(rendition.folder())) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path
+                    .extension()
+                    .is_some_and(|extension| extension == "partial")
+                    && let Err(error) = std::fs::remove_file(&path)
+                {
+                    tracing::warn!(%error, path = %path.display(), "could not delete a partial cache file");
+                }
+            }
+        }
+    }
+
     /// Reads a cached rendition by key; `None` for an unknown or malformed key.
     pub fn read(&self, key: &str) -> Option<CachedImage> {
         let (folder, sha256) = key.split_once('/')?;

@@ -15,22 +15,27 @@
 //!   hash ([`naming`]).
 
 pub mod catalog;
+mod control;
 mod error;
 mod events;
 mod gallery;
 pub mod image_cache;
+pub mod journal;
 pub mod manifest;
 mod manifest_store;
 pub mod naming;
+mod prepare;
+mod remove;
+mod retry;
 mod session;
 mod storage;
 mod types;
 mod upload;
+mod upload_file;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use error::{ErrorCode, LibraryError};
@@ -40,21 +45,35 @@ pub use pers_api::{AuthType, BusinessOption, EntitySummary, EntityType};
 pub use types::{EntityRef, Gallery, GalleryItem, GallerySource, SessionInfo, SignInRequest};
 
 use catalog::{Catalog, CatalogScope};
+use control::{JobControl, JobRegistry};
 use image_cache::ImageCache;
+use journal::Journal;
 use session::SignedIn;
 
 /// Settings of a [`Library`].
 #[derive(Clone, Debug)]
 pub struct LibraryConfig {
-    /// Where the catalog and the image cache live; created when missing.
+    /// Where the catalog, the job journal, the prepared cache and the image cache live;
+    /// created when missing.
     pub data_dir: PathBuf,
-    /// How many files are prepared (decoded and encoded) at once; default: the number of cores.
+    /// How many files are prepared (decoded and encoded) at once, across all jobs; default:
+    /// the number of cores.
     pub prepare_concurrency: usize,
-    /// How many files of one job are in flight (prepare to record) at once; default 4.
+    /// How many files are being signed, sent and verified at once, across all jobs; default 4.
     pub upload_concurrency: usize,
+    /// How many sign-PUT-verify attempts one file gets before it fails with the last reason;
+    /// default 5. Waiting for a sign-in after the session expired uses none.
+    pub max_attempts: u32,
+    /// First pause between two attempts of one file, doubled for each further one and
+    /// jittered; default 250 ms.
+    pub retry_base_delay: Duration,
+    /// Longest pause between two attempts of one file; default 10 s.
+    pub retry_max_delay: Duration,
+    /// Largest PDF document accepted, in bytes; documents are sent unchanged. Default 100 MiB.
+    pub max_document_bytes: u64,
     /// How images are prepared for upload.
     pub preset: pers_imaging::Preset,
-    /// What input is accepted.
+    /// What image input is accepted.
     pub limits: pers_imaging::Limits,
 }
 
@@ -66,6 +85,10 @@ impl LibraryConfig {
             data_dir: data_dir.into(),
             prepare_concurrency: cores,
             upload_concurrency: 4,
+            max_attempts: 5,
+            retry_base_delay: upload_file::DEFAULT_RETRY_BASE_DELAY,
+            retry_max_delay: upload_file::DEFAULT_RETRY_MAX_DELAY,
+            max_document_bytes: 100 * 1024 * 1024,
             preset: pers_imaging::Preset::default(),
             limits: pers_imaging::Limits::default(),
         }
@@ -89,10 +112,14 @@ pub(crate) struct Inner {
     http: reqwest::Client,
     transfer: pers_transfer::Transfer,
     catalog: Catalog,
+    journal: Journal,
     image_cache: ImageCache,
-    signed_in: RwLock<Option<Arc<SignedIn>>>,
-    next_job_id: AtomicU64,
-    prepare_slots: Arc<tokio::sync::Semaphore>,
+    prepared_dir: PathBuf,
+    /// The current session; a watch, so jobs waiting for a sign-in see the new one.
+    signed_in: tokio::sync::watch::Sender<Option<Arc<SignedIn>>>,
+    jobs: JobRegistry,
+    prepare_slots: tokio::sync::Semaphore,
+    upload_slots: tokio::sync::Semaphore,
     manifest_locks: Mutex<HashMap<CatalogScope, Arc<tokio::sync::Mutex<()>>>>,
 }
 
@@ -104,6 +131,37 @@ impl Inner {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         Arc::clone(locks.entry(scope.clone()).or_default())
+    }
+
+    /// Forgets the current session if it is `expired`, so the front end asks for a sign-in.
+    fn end_session(&self, expired: &Arc<SignedIn>) {
+        self.signed_in.send_if_modified(|current| {
+            let is_expired = current
+                .as_ref()
+                .is_some_and(|session| Arc::ptr_eq(session, expired));
+            if is_expired {
+                *current = None;
+            }
+            is_expired
+        });
+    }
+
+    /// Waits for a session other than `expired` in the same environment and tenant.
+    async fn wait_for_session_after(&self, expired: &Arc<SignedIn>) -> Arc<SignedIn> {
+        let mut receiver = self.signed_in.subscribe();
+        let fresh = receiver
+            .wait_for(|current| {
+                current.as_ref().is_some_and(|session| {
+                    !Arc::ptr_eq(session, expired)
+                        && session.environment_key == expired.environment_key
+                })
+            })
+            .await;
+        match fresh {
+            Ok(current) => current.clone().unwrap_or_else(|| Arc::clone(expired)),
+            // The sender lives in `self`, so the wait cannot end without a value.
+            Err(_) => Arc::clone(expired),
+        }
     }
 }
 
@@ -118,7 +176,15 @@ impl Library {
             source,
         })?;
         let catalog = Catalog::open(&data_dir.join("catalog.sqlite3"))?;
+        let journal = Journal::open(&data_dir.join("journal.sqlite3"))?;
         let image_cache = ImageCache::open(&data_dir.join("cache"))?;
+        let prepared_dir = data_dir.join("prepared");
+        std::fs::create_dir_all(&prepared_dir).map_err(|source| LibraryError::Io {
+            path: prepared_dir.clone(),
+            source,
+        })?;
+        prepare::clean_prepared_dir(&prepared_dir, &journal.live_prepared_paths()?);
+        image_cache.remove_partial_files();
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(READ_TIMEOUT)
@@ -127,17 +193,17 @@ impl Library {
             .map_err(|source| {
                 LibraryError::InvalidRequest(format!("HTTP client setup failed: {source}"))
             })?;
-        let prepare_slots = Arc::new(tokio::sync::Semaphore::new(
-            config.prepare_concurrency.max(1),
-        ));
         let inner = Inner {
             transfer: pers_transfer::Transfer::new(http.clone()),
             http,
             catalog,
+            journal,
             image_cache,
-            signed_in: RwLock::new(None),
-            next_job_id: AtomicU64::new(1),
-            prepare_slots,
+            prepared_dir,
+            signed_in: tokio::sync::watch::Sender::new(None),
+            jobs: JobRegistry::default(),
+            prepare_slots: tokio::sync::Semaphore::new(config.prepare_concurrency.max(1)),
+            upload_slots: tokio::sync::Semaphore::new(config.upload_concurrency.max(1)),
             manifest_locks: Mutex::new(HashMap::new()),
             config,
         };
@@ -153,7 +219,7 @@ impl Library {
     pub async fn sign_in(&self, request: SignInRequest) -> Result<SessionInfo, LibraryError> {
         let signed_in = session::sign_in(&self.inner.http, request).await?;
         let info = signed_in.info.clone();
-        *self.write_session() = Some(Arc::new(signed_in));
+        self.inner.signed_in.send_replace(Some(Arc::new(signed_in)));
         Ok(info)
     }
 
@@ -164,7 +230,7 @@ impl Library {
 
     /// Forgets the current session; running jobs keep the session they started with.
     pub fn sign_out(&self) {
-        *self.write_session() = None;
+        self.inner.signed_in.send_replace(None);
     }
 
     /// Lists the entities of one type that the session may see.
@@ -200,7 +266,10 @@ impl Library {
 
     /// Starts uploading `paths` to `entity` and returns at once; progress goes to `sink`.
     ///
-    /// Fails only when nobody is signed in; each file's own failure is reported as an event.
+    /// The job and its files are in the journal before this returns, so a crash after it
+    /// loses nothing: [`Library::resume_jobs`] goes on with the job on the next start.
+    /// Fails only when nobody is signed in or the journal cannot be written; each file's own
+    /// failure is reported as an event.
     pub fn start_upload(
         &self,
         entity: EntityRef,
@@ -208,20 +277,135 @@ impl Library {
         sink: ProgressSink,
     ) -> Result<JobId, LibraryError> {
         let signed_in = self.current()?;
-        let id = self.inner.next_job_id.fetch_add(1, Ordering::Relaxed);
-        tracing::info!(job = id, %entity, files = paths.len(), "upload job queued");
-        let job = upload::UploadJob {
+        let files = upload::queue_files(&paths);
+        let id = self
+            .inner
+            .journal
+            .create_job(&signed_in.environment_key, &entity, &files)?;
+        tracing::info!(job = id, %entity, files = files.len(), "upload job queued");
+        let journaled = files
+            .into_iter()
+            .map(|file| journal::JournalFile {
+                file,
+                stage: journal::FileStage::Queued,
+                attempts: 0,
+                prepared: None,
+                outcome: None,
+            })
+            .collect();
+        self.spawn_job(id, entity, signed_in, sink, journaled);
+        Ok(id)
+    }
+
+    /// Resumes every unfinished job of the signed-in environment found in the journal, and
+    /// returns their ids; progress of all of them goes to `sink`.
+    ///
+    /// Call it after signing in at start. Files that had ended are reported again as they
+    /// ended; the others go on from their journaled stage, with their prepared output when it
+    /// is intact. A job already running in this process is not started twice. Fails when
+    /// nobody is signed in or the journal cannot be read.
+    pub fn resume_jobs(&self, sink: ProgressSink) -> Result<Vec<JobId>, LibraryError> {
+        let signed_in = self.current()?;
+        let jobs = self
+            .inner
+            .journal
+            .unfinished_jobs(&signed_in.environment_key)?;
+        let mut resumed = Vec::new();
+        for job in jobs {
+            if self.inner.jobs.contains(job.job_id) {
+                continue;
+            }
+            tracing::info!(job = job.job_id, entity = %job.entity, files = job.files.len(), "resuming an upload job");
+            let sink = Arc::clone(&sink);
+            self.spawn_job(
+                job.job_id,
+                job.entity,
+                Arc::clone(&signed_in),
+                sink,
+                job.files,
+            );
+            resumed.push(job.job_id);
+        }
+        Ok(resumed)
+    }
+
+    /// Cancels every file of a running job that is not yet being recorded; in-flight requests
+    /// are aborted. Fails when no such job is running.
+    pub fn cancel_job(&self, job_id: JobId) -> Result<(), LibraryError> {
+        self.job_control(job_id)?.cancel_job();
+        Ok(())
+    }
+
+    /// Cancels one file of a running job, unless it is already being recorded. Fails when no
+    /// such job is running.
+    pub fn cancel_file(&self, job_id: JobId, file_id: u32) -> Result<(), LibraryError> {
+        self.job_control(job_id)?.cancel_file(file_id);
+        Ok(())
+    }
+
+    /// Pauses a running job: no new step starts (prepare, or a sign-PUT-verify attempt), and
+    /// steps in flight finish. Fails when no such job is running.
+    pub fn pause_job(&self, job_id: JobId) -> Result<(), LibraryError> {
+        if self.job_control(job_id)?.set_paused(true) {
+            self.emit_to_job(job_id, UploadEvent::Paused { job_id });
+        }
+        Ok(())
+    }
+
+    /// Resumes a job paused with [`Library::pause_job`]. Fails when no such job is running.
+    pub fn resume_job(&self, job_id: JobId) -> Result<(), LibraryError> {
+        if self.job_control(job_id)?.set_paused(false) {
+            self.emit_to_job(job_id, UploadEvent::Resumed { job_id });
+        }
+        Ok(())
+    }
+
+    /// Removes an asset from the entity's gallery by its stored name, as a tombstone in the
+    /// shared manifest that later merges keep. The stored object itself is left in storage.
+    ///
+    /// When the server does not store the manifest, the removal is kept in the local catalog,
+    /// the gallery says so, and the next manifest write shares it. Fails when the name is not
+    /// in the gallery.
+    pub async fn remove(&self, entity: &EntityRef, file_name: &str) -> Result<(), LibraryError> {
+        let signed_in = self.current()?;
+        remove::remove(&self.inner, &signed_in, entity, file_name).await
+    }
+
+    fn spawn_job(
+        &self,
+        id: JobId,
+        entity: EntityRef,
+        signed_in: Arc<SignedIn>,
+        sink: ProgressSink,
+        files: Vec<journal::JournalFile>,
+    ) {
+        let control = JobControl::new();
+        self.inner
+            .jobs
+            .insert(id, Arc::clone(&control), Arc::clone(&sink));
+        let job = upload::UploadJob::new(
             id,
             entity,
-            inner: Arc::clone(&self.inner),
+            Arc::clone(&self.inner),
             signed_in,
             sink,
-            prepare_slots: Arc::clone(&self.inner.prepare_slots),
-            known: tokio::sync::Mutex::new(manifest::Manifest::new()),
-            content_locks: Mutex::new(HashMap::new()),
-        };
-        tokio::spawn(job.run(paths));
-        Ok(id)
+            control,
+        );
+        tokio::spawn(job.run(files));
+    }
+
+    fn job_control(&self, job_id: JobId) -> Result<Arc<JobControl>, LibraryError> {
+        self.inner.jobs.get(job_id).ok_or_else(|| {
+            LibraryError::InvalidRequest(format!(
+                "upload job {job_id} is not running; it may have finished already"
+            ))
+        })
+    }
+
+    fn emit_to_job(&self, job_id: JobId, event: UploadEvent) {
+        if let Some(sink) = self.inner.jobs.sink(job_id) {
+            sink(event);
+        }
     }
 
     /// Runs an upload job to its end and returns its events, in order.
@@ -306,19 +490,11 @@ impl Library {
     }
 
     fn current(&self) -> Result<Arc<SignedIn>, LibraryError> {
-        let guard = self
-            .inner
-            .signed_in
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        guard.clone().ok_or(LibraryError::NotSignedIn)
-    }
-
-    fn write_session(&self) -> std::sync::RwLockWriteGuard<'_, Option<Arc<SignedIn>>> {
         self.inner
             .signed_in
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .borrow()
+            .clone()
+            .ok_or(LibraryError::NotSignedIn)
     }
 }
 

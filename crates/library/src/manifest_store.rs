@@ -13,10 +13,10 @@ use crate::manifest::{
 use crate::storage::EntityStorage;
 
 /// How many read-merge-write-verify rounds an update tries before it gives up.
-pub const MANIFEST_UPDATE_ATTEMPTS: u32 = 6;
+pub const MANIFEST_UPDATE_ATTEMPTS: u32 = 10;
 
 /// Upper bound of the random pause between rounds, in milliseconds; it grows with each round.
-const MANIFEST_RETRY_JITTER_MS: u64 = 250;
+const MANIFEST_RETRY_JITTER_MS: u64 = 150;
 
 /// Reads the entity's manifest; an entity nobody has uploaded to has an empty one.
 pub(crate) async fn read_manifest(storage: &EntityStorage<'_>) -> Result<Manifest, LibraryError> {
@@ -32,36 +32,33 @@ pub(crate) async fn read_manifest(storage: &EntityStorage<'_>) -> Result<Manifes
     }
 }
 
-/// Adds `entry` to the shared manifest and returns the manifest as verified.
+/// Adds `entries` (and everything in `local`) to the shared manifest and returns the manifest
+/// as verified.
 ///
-/// Each round reads the stored manifest, merges the entry, writes the result
-/// and reads it back. A concurrent writer may overwrite the write between the
-/// two reads; then the round repeats after a random pause, until the entry is
-/// seen or [`MANIFEST_UPDATE_ATTEMPTS`] rounds have passed.
-pub(crate) async fn record_entry(
+/// Each round reads the stored manifest, merges `local` and the entries, writes the result and
+/// reads it back. A concurrent writer may overwrite the write between the two reads; then the
+/// round repeats after a random pause, until every entry is seen or
+/// [`MANIFEST_UPDATE_ATTEMPTS`] rounds have passed. Merging `local`, the entries this computer
+/// knows, puts back entries that another writer's stale write dropped.
+pub(crate) async fn record_entries(
     storage: &EntityStorage<'_>,
-    entry: &ManifestEntry,
+    entries: &[ManifestEntry],
+    local: &Manifest,
 ) -> Result<Manifest, LibraryError> {
     for attempt in 1..=MANIFEST_UPDATE_ATTEMPTS {
         let mut manifest = read_manifest(storage).await?;
-        manifest.merge_entry(entry.clone());
-        let body = Bytes::from(manifest.to_json());
-        storage
-            .put(
-                MANIFEST_FILE_NAME,
-                MANIFEST_EXTENSION,
-                MANIFEST_CONTENT_TYPE,
-                body,
-                &|_| {},
-            )
-            .await?;
+        manifest.merge(local);
+        for entry in entries {
+            manifest.merge_entry(entry.clone());
+        }
+        write_manifest(storage, &manifest).await?;
         let verified = read_manifest(storage).await?;
-        if verified.contains_at_least(entry) {
+        if contains_all(&verified, entries) {
             return Ok(verified);
         }
         tracing::warn!(
             entity = %storage.entity,
-            file = %entry.key(),
+            entries = entries.len(),
             attempt,
             "manifest write was overwritten by another client; merging again"
         );
@@ -69,9 +66,53 @@ pub(crate) async fn record_entry(
     }
     Err(LibraryError::ManifestConflict {
         entity: storage.entity.to_string(),
-        file_name: entry.key(),
+        file_name: entries.first().map(ManifestEntry::key).unwrap_or_default(),
         attempts: MANIFEST_UPDATE_ATTEMPTS,
     })
+}
+
+/// Checks after a pause that the shared manifest still holds `entries`, and writes them again
+/// when a concurrent writer dropped them. Returns the manifest last read.
+///
+/// A writer that read the manifest before this client's last write and writes after it drops
+/// that write's new entries, and nothing tells this client. A job therefore settles its entries
+/// once at its end, when such a stale write would have landed.
+pub(crate) async fn settle_entries(
+    storage: &EntityStorage<'_>,
+    entries: &[ManifestEntry],
+    local: &Manifest,
+) -> Result<Manifest, LibraryError> {
+    pause_before_retry(2).await;
+    let current = read_manifest(storage).await?;
+    if contains_all(&current, entries) {
+        return Ok(current);
+    }
+    tracing::warn!(entity = %storage.entity, "entries were dropped from the shared manifest; writing them again");
+    record_entries(storage, entries, local).await
+}
+
+/// Tells whether `manifest` holds every entry, or a newer version of it.
+pub(crate) fn contains_all(manifest: &Manifest, entries: &[ManifestEntry]) -> bool {
+    entries
+        .iter()
+        .all(|entry| manifest.contains_at_least(entry))
+}
+
+async fn write_manifest(
+    storage: &EntityStorage<'_>,
+    manifest: &Manifest,
+) -> Result<(), LibraryError> {
+    let body = Bytes::from(manifest.to_json());
+    storage
+        .put(
+            MANIFEST_FILE_NAME,
+            MANIFEST_EXTENSION,
+            MANIFEST_CONTENT_TYPE,
+            body,
+            &|_| {},
+        )
+        .await?;
+    Ok(())
 }
 
 async fn pause_before_retry(attempt: u32) {

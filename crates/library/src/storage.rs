@@ -90,6 +90,27 @@ impl EntityStorage<'_> {
             })
     }
 
+    /// Uploads the file at `path` to a signed PUT URL with exactly `content_type`, streamed.
+    pub async fn put_signed_file(
+        &self,
+        url: &SignedUrl,
+        file_name: &str,
+        extension: &str,
+        content_type: &str,
+        path: &std::path::Path,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<PutOutcome, LibraryError> {
+        self.transfer
+            .put_file(url, path, content_type, progress)
+            .await
+            .map_err(|source| {
+                LibraryError::transfer(
+                    format!("uploading {file_name}.{extension} to {}", self.entity),
+                    source,
+                )
+            })
+    }
+
     /// Signs a PUT URL and uploads `bytes` as `file_name.extension`.
     pub async fn put(
         &self,

@@ -1,0 +1,317 @@
+//! Preparing one file for upload, into the prepared cache.
+//!
+//! Images are decoded, oriented, resized and encoded by `pers-imaging`, and the
+//! output is written to `data_dir/prepared/` under a temporary name and then
+//! renamed, so a crash never leaves half an output under the final name. PDF
+//! documents are sent unchanged from where they are, so nothing is copied.
+//! A resumed file reuses its output after checking its hash, so it is not
+//! encoded again.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::LibraryError;
+use crate::events::JobId;
+use crate::journal::PreparedRecord;
+
+/// The magic bytes that start every PDF file.
+const PDF_MAGIC: &[u8] = b"%PDF-";
+
+/// Suffix of outputs still being written; such files are deleted when the library opens.
+pub(crate) const PARTIAL_SUFFIX: &str = ".partial";
+
+/// Size of the reads that hash a file, in bytes.
+const HASH_CHUNK_BYTES: usize = 256 * 1024;
+
+/// What preparing needs from the library's settings.
+#[derive(Clone)]
+pub(crate) struct PrepareSettings {
+    pub preset: pers_imaging::Preset,
+    pub limits: pers_imaging::Limits,
+    pub max_document_bytes: u64,
+    pub prepared_dir: PathBuf,
+}
+
+/// Returns the content type storage expects for a PUT of `extension`.
+///
+/// Storage signs the upload URL with the type its extension maps to, so the PUT must send that
+/// type: `png`, `jpg`/`jpeg`, `webp`, `gif` and `json` have their own, and everything else,
+/// PDF included, is `application/octet-stream`.
+pub(crate) fn storage_content_type(extension: &str) -> &'static str {
+    match extension {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "json" => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Prepares the file at `path` (shown to the user as `name`) and returns what to upload.
+///
+/// Runs on a blocking thread. Fails with [`LibraryError::Io`] when the file cannot be read, with
+/// [`LibraryError::Imaging`] when it is not an accepted image or is too large, and with
+/// [`LibraryError::InvalidRequest`] for folders and documents over the maximum size.
+pub(crate) fn prepare_file(
+    path: &Path,
+    name: &str,
+    job_id: JobId,
+    file_id: u32,
+    settings: &PrepareSettings,
+) -> Result<PreparedRecord, LibraryError> {
+    let io_error = |source| LibraryError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let metadata = std::fs::metadata(path).map_err(io_error)?;
+    if !metadata.is_file() {
+        return Err(LibraryError::InvalidRequest(format!(
+            "{name}: not a file; drop image or PDF files, not folders"
+        )));
+    }
+    if starts_with(path, PDF_MAGIC).map_err(io_error)? {
+        return prepare_document(path, name, metadata.len(), settings);
+    }
+    if metadata.len() > settings.limits.max_file_bytes {
+        let source = pers_imaging::ImagingError::FileTooLarge {
+            bytes: metadata.len(),
+            max_bytes: settings.limits.max_file_bytes,
+        };
+        return Err(LibraryError::Imaging {
+            name: name.to_owned(),
+            source,
+        });
+    }
+    prepare_image(path, name, job_id, file_id, settings)
+}
+
+/// Tells whether a recorded output can be sent as it is: it exists and still has its hash.
+pub(crate) fn is_reusable(record: &PreparedRecord) -> bool {
+    let path = Path::new(&record.path);
+    match hash_file(path) {
+        Ok((sha256, size)) => sha256 == record.sha256 && size == record.size_bytes,
+        Err(_) => false,
+    }
+}
+
+/// Deletes a prepared output that is no longer needed; pass-through sources are never deleted.
+pub(crate) fn discard(record: &PreparedRecord) {
+    if record.pass_through {
+        return;
+    }
+    if let Err(error) = std::fs::remove_file(&record.path)
+        && error.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(%error, path = %record.path, "could not delete a prepared file");
+    }
+}
+
+/// Deletes every partial output, and every output that no journaled file needs.
+pub(crate) fn clean_prepared_dir(dir: &Path, needed: &[String]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let keep = needed.iter().any(|needed| Path::new(needed) == path);
+        if keep {
+            continue;
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => tracing::debug!(path = %path.display(), "deleted a leftover prepared file"),
+            Err(error) => {
+                tracing::warn!(%error, path = %path.display(), "could not delete a leftover prepared file")
+            }
+        }
+    }
+}
+
+fn prepare_document(
+    path: &Path,
+    name: &str,
+    size: u64,
+    settings: &PrepareSettings,
+) -> Result<PreparedRecord, LibraryError> {
+    if size > settings.max_document_bytes {
+        return Err(LibraryError::InvalidRequest(format!(
+            "{name}: the document is {size} bytes, more than the maximum of {} bytes; \
+             split or compress it",
+            settings.max_document_bytes
+        )));
+    }
+    let (sha256, size_bytes) = hash_file(path).map_err(|source| LibraryError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let extension = "pdf";
+    Ok(PreparedRecord {
+        path: path.to_string_lossy().into_owned(),
+        pass_through: true,
+        file_name: crate::naming::derived_file_name(name, &sha256),
+        sha256,
+        size_bytes,
+        extension: extension.to_owned(),
+        upload_content_type: storage_content_type(extension).to_owned(),
+        content_type: "application/pdf".to_owned(),
+        width: None,
+        height: None,
+        first_frame_of: None,
+    })
+}
+
+fn prepare_image(
+    path: &Path,
+    name: &str,
+    job_id: JobId,
+    file_id: u32,
+    settings: &PrepareSettings,
+) -> Result<PreparedRecord, LibraryError> {
+    let bytes = std::fs::read(path).map_err(|source| LibraryError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let image =
+        pers_imaging::prepare(&bytes, &settings.preset, &settings.limits).map_err(|source| {
+            LibraryError::Imaging {
+                name: name.to_owned(),
+                source,
+            }
+        })?;
+    let sha256 = hex::encode(Sha256::digest(&image.bytes));
+    let extension = image.format.extension();
+    let output = settings
+        .prepared_dir
+        .join(format!("{job_id}-{file_id}-{}.{extension}", &sha256[..16]));
+    write_atomically(&output, &image.bytes)?;
+    Ok(PreparedRecord {
+        path: output.to_string_lossy().into_owned(),
+        pass_through: false,
+        file_name: crate::naming::derived_file_name(name, &sha256),
+        sha256,
+        size_bytes: image.bytes.len() as u64,
+        extension: extension.to_owned(),
+        upload_content_type: storage_content_type(extension).to_owned(),
+        content_type: image.format.content_type().to_owned(),
+        width: Some(image.width),
+        height: Some(image.height),
+        first_frame_of: image.animated_frames,
+    })
+}
+
+/// Writes `bytes` under a temporary name, syncs it and renames it to `path`.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LibraryError> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(PARTIAL_SUFFIX);
+    let partial = PathBuf::from(partial);
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&partial)?;
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&partial, path)
+    };
+    write().map_err(|source| LibraryError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn starts_with(path: &Path, magic: &[u8]) -> std::io::Result<bool> {
+    let mut head = vec![0; magic.len()];
+    let mut file = std::fs::File::open(path)?;
+    let mut filled = 0;
+    while filled < head.len() {
+        let count = file.read(&mut head[filled..])?;
+        if count == 0 {
+            return Ok(false);
+        }
+        filled += count;
+    }
+    Ok(head == magic)
+}
+
+/// Returns the hex SHA-256 and the size of the file, read in chunks.
+fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; HASH_CHUNK_BYTES];
+    let mut size = 0u64;
+    loop {
+        let count = file.read(&mut buffer)?;
+        if count == 0 {
+            break;
+        }
+        hasher.update(&buffer[..count]);
+        size += count as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn settings(dir: &Path) -> PrepareSettings {
+        PrepareSettings {
+            preset: pers_imaging::Preset::default(),
+            limits: pers_imaging::Limits::default(),
+            max_document_bytes: 1024,
+            prepared_dir: dir.to_owned(),
+        }
+    }
+
+    #[test]
+    fn pdf_is_passed_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("terms.pdf");
+        std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").unwrap();
+        let record = prepare_file(&pdf, "terms.pdf", 1, 0, &settings(dir.path())).unwrap();
+        assert!(record.pass_through);
+        assert_eq!(record.content_type, "application/pdf");
+        assert_eq!(record.upload_content_type, "application/octet-stream");
+        assert_eq!(record.extension, "pdf");
+        assert!(is_reusable(&record));
+    }
+
+    #[test]
+    fn large_pdf_is_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("big.pdf");
+        let mut body = b"%PDF-1.4\n".to_vec();
+        body.resize(2048, b' ');
+        std::fs::write(&pdf, body).unwrap();
+        let error = prepare_file(&pdf, "big.pdf", 1, 0, &settings(dir.path())).unwrap_err();
+        assert!(
+            error.to_string().contains("maximum of 1024 bytes"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn changed_source_is_not_reusable() {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("terms.pdf");
+        std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").unwrap();
+        let record = prepare_file(&pdf, "terms.pdf", 1, 0, &settings(dir.path())).unwrap();
+        std::fs::write(&pdf, b"%PDF-1.5\n%%EOF\n").unwrap();
+        assert!(!is_reusable(&record));
+    }
+
+    #[test]
+    fn cleaning_keeps_needed_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let needed = dir.path().join("1-0-abc.png");
+        let stale = dir.path().join("1-1-def.png");
+        let partial = dir.path().join("1-2-0a1.png.partial");
+        for path in [&needed, &stale, &partial] {
+            std::fs::write(path, b"x").unwrap();
+        }
+        clean_prepared_dir(dir.path(), &[needed.to_string_lossy().into_owned()]);
+        assert!(needed.exists());
+        assert!(!stale.exists());
+        assert!(!partial.exists());
+    }
+}

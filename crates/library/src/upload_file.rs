@@ -1,0 +1,412 @@
+//! One file's way through an upload job: prepare, skip, sign, PUT, verify, record.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use tokio_util::sync::CancellationToken;
+
+use crate::error::LibraryError;
+use crate::events::{Stage, UploadEvent};
+use crate::image_cache::{Rendition, THUMBNAIL_MAX_EDGE_PX};
+use crate::journal::{FileStage, JournalFile, Outcome, PreparedRecord};
+use crate::manifest::ManifestEntry;
+use crate::manifest_store::record_entries;
+use crate::prepare::{PrepareSettings, discard, is_reusable, prepare_file};
+use crate::retry::{Disposition, backoff, classify};
+use crate::session::SignedIn;
+use crate::upload::UploadJob;
+use crate::{now_ms, now_rfc3339};
+
+/// How many times writing the shared manifest is tried after a transient failure, before the
+/// entry is kept in the local catalog only.
+const MANIFEST_WRITE_ATTEMPTS: u32 = 4;
+
+/// What sending did with a prepared file.
+enum Sent {
+    /// The file was sent (or found stored after a restart) and checked. The guard keeps other
+    /// files with the same key waiting until this one is recorded.
+    Stored(PreparedRecord, tokio::sync::OwnedMutexGuard<()>),
+    /// The manifest already lists the same file under this key, so nothing was sent.
+    Listed(String),
+}
+
+/// How a file that did not fail ended.
+pub(crate) struct Stored {
+    pub stage: FileStage,
+    pub outcome: Outcome,
+}
+
+impl UploadJob {
+    /// Stores one file, or fails with the reason; cancellable until it is being recorded.
+    pub(crate) async fn store_file(&self, file: &JournalFile) -> Result<Stored, LibraryError> {
+        let token = self.control.file_token(file.file.file_id);
+        let cancelled = || LibraryError::Cancelled {
+            name: file.file.name.clone(),
+        };
+        let sent = tokio::select! {
+            biased;
+            () = token.cancelled() => return Err(cancelled()),
+            sent = self.prepare_and_send(file, &token) => sent?,
+        };
+        let (prepared, _same_file) = match sent {
+            Sent::Stored(prepared, guard) => (prepared, guard),
+            Sent::Listed(key) => return Ok(skipped(key)),
+        };
+        // Recording is not cancelled: the entry is then either fully recorded or not at all.
+        self.stage(&file.file, Stage::Recording, None);
+        let entry = self.manifest_entry(file, &prepared);
+        let shared = self.record(&entry).await?;
+        self.known.lock().await.merge_entry(entry.clone());
+        self.cache_renditions(&prepared).await;
+        discard(&prepared);
+        Ok(Stored {
+            stage: FileStage::Recorded,
+            outcome: Outcome::Done {
+                file_name: entry.key(),
+                already_uploaded: false,
+                shared,
+            },
+        })
+    }
+
+    /// Prepares the file and sends it, unless the manifest already lists it.
+    async fn prepare_and_send(
+        &self,
+        file: &JournalFile,
+        token: &CancellationToken,
+    ) -> Result<Sent, LibraryError> {
+        self.control.wait_unpaused().await;
+        let prepared = self.prepared(file).await?;
+        self.emit(UploadEvent::FilePrepared {
+            job_id: self.id,
+            file_id: file.file.file_id,
+            output_bytes: prepared.size_bytes,
+            width: prepared.width.unwrap_or(0),
+            height: prepared.height.unwrap_or(0),
+            content_type: prepared.content_type.clone(),
+            first_frame_of: prepared.first_frame_of,
+        });
+
+        let key = format!("{}.{}", prepared.file_name, prepared.extension);
+        let key_lock = self.key_lock(&key);
+        let same_file = key_lock.lock_owned().await;
+        let listed = self
+            .known
+            .lock()
+            .await
+            .entries
+            .get(&key)
+            .is_some_and(|entry| !entry.removed);
+        if listed {
+            discard(&prepared);
+            return Ok(Sent::Listed(key));
+        }
+        let resumed_after_send = matches!(file.stage, FileStage::Uploading | FileStage::Verifying);
+        if resumed_after_send && self.already_stored(&prepared).await {
+            tracing::info!(job = self.id, file = %file.file.name, "stored before the restart; not sent again");
+        } else {
+            self.send_with_retries(file, &prepared, token).await?;
+        }
+        Ok(Sent::Stored(prepared, same_file))
+    }
+
+    /// Returns the file's prepared output: the journaled one when it is still intact, else a
+    /// new one made within the prepare slots.
+    async fn prepared(&self, file: &JournalFile) -> Result<PreparedRecord, LibraryError> {
+        if let Some(record) = file.prepared.clone() {
+            let check = record.clone();
+            let reusable = tokio::task::spawn_blocking(move || is_reusable(&check))
+                .await
+                .unwrap_or(false);
+            if reusable {
+                return Ok(record);
+            }
+        }
+        self.stage(&file.file, Stage::Preparing, Some(FileStage::Preparing));
+        let _slot = self.inner.prepare_slots.acquire().await.map_err(|_| {
+            LibraryError::InvalidRequest("the app is shutting down; retry the file".to_owned())
+        })?;
+        let path = PathBuf::from(&file.file.path);
+        let name = file.file.name.clone();
+        let settings = self.prepare_settings();
+        let (job_id, file_id) = (self.id, file.file.file_id);
+        let task = tokio::task::spawn_blocking(move || {
+            prepare_file(&path, &name, job_id, file_id, &settings)
+        });
+        let record = task.await.map_err(|error| {
+            LibraryError::InvalidRequest(format!(
+                "{}: preparing the file stopped unexpectedly ({error}); retry the file",
+                file.file.name
+            ))
+        })??;
+        self.inner.journal.set_prepared(self.id, file_id, &record)?;
+        Ok(record)
+    }
+
+    fn prepare_settings(&self) -> PrepareSettings {
+        let config = &self.inner.config;
+        PrepareSettings {
+            preset: config.preset.clone(),
+            limits: config.limits.clone(),
+            max_document_bytes: config.max_document_bytes,
+            prepared_dir: self.inner.prepared_dir.clone(),
+        }
+    }
+
+    /// Signs, PUTs and verifies until it works, the cause is not transient, or the attempts
+    /// run out; an expired session waits for a sign-in without using up an attempt.
+    async fn send_with_retries(
+        &self,
+        file: &JournalFile,
+        prepared: &PreparedRecord,
+        token: &CancellationToken,
+    ) -> Result<(), LibraryError> {
+        let config = &self.inner.config;
+        let mut attempts = file.attempts;
+        loop {
+            self.control.wait_unpaused().await;
+            let session = self.current_session();
+            attempts += 1;
+            self.inner
+                .journal
+                .set_attempts(self.id, file.file.file_id, attempts)?;
+            let error = match self.send_once(&session, file, prepared).await {
+                Ok(()) => return Ok(()),
+                Err(error) => error,
+            };
+            let disposition = classify(&error);
+            if disposition == Disposition::SessionExpired {
+                attempts -= 1;
+                self.renew_session(&session).await;
+                continue;
+            }
+            if disposition == Disposition::Fatal || attempts >= config.max_attempts {
+                return Err(error);
+            }
+            tracing::warn!(job = self.id, file = %file.file.name, attempts, %error, ?disposition, "retrying the upload");
+            if disposition == Disposition::Backoff {
+                let pause = backoff(attempts, config.retry_base_delay, config.retry_max_delay);
+                tokio::select! {
+                    () = tokio::time::sleep(pause) => {}
+                    () = token.cancelled() => {}
+                }
+            }
+        }
+    }
+
+    /// One attempt: a fresh signed URL, the PUT, and the read-back check, in one upload slot.
+    async fn send_once(
+        &self,
+        session: &SignedIn,
+        file: &JournalFile,
+        prepared: &PreparedRecord,
+    ) -> Result<(), LibraryError> {
+        let _slot = self.inner.upload_slots.acquire().await.map_err(|_| {
+            LibraryError::InvalidRequest("the app is shutting down; retry the file".to_owned())
+        })?;
+        let storage = session.storage(&self.inner.transfer, &self.entity);
+        self.stage(&file.file, Stage::Signing, Some(FileStage::Signing));
+        let url = storage
+            .sign_put(&prepared.file_name, &prepared.extension)
+            .await?;
+        self.stage(&file.file, Stage::Uploading, Some(FileStage::Uploading));
+        let progress = |bytes_sent: u64| {
+            self.emit(UploadEvent::FileProgress {
+                job_id: self.id,
+                file_id: file.file.file_id,
+                bytes_sent,
+                bytes_total: prepared.size_bytes,
+            });
+        };
+        storage
+            .put_signed_file(
+                &url,
+                &prepared.file_name,
+                &prepared.extension,
+                &prepared.upload_content_type,
+                Path::new(&prepared.path),
+                &progress,
+            )
+            .await?;
+        self.stage(&file.file, Stage::Verifying, Some(FileStage::Verifying));
+        verify_stored(session, &self.inner.transfer, &self.entity, prepared).await
+    }
+
+    /// Tells whether storage already holds exactly the prepared bytes under their derived name.
+    async fn already_stored(&self, prepared: &PreparedRecord) -> bool {
+        let session = self.current_session();
+        verify_stored(&session, &self.inner.transfer, &self.entity, prepared)
+            .await
+            .is_ok()
+    }
+
+    /// Records `entry` in the shared manifest and the catalog; returns whether it is shared.
+    ///
+    /// When the shared manifest cannot be written after retries, the entry is kept in the
+    /// catalog only and marked unshared, so the gallery shows it from there and says so, and the
+    /// next write of the manifest shares it.
+    async fn record(&self, entry: &ManifestEntry) -> Result<bool, LibraryError> {
+        let mut attempts = 0;
+        loop {
+            let session = self.current_session();
+            let scope = session.scope(&self.entity);
+            let result = {
+                let storage = session.storage(&self.inner.transfer, &self.entity);
+                let lock = self.inner.manifest_lock(&scope);
+                let _writer = lock.lock().await;
+                let local = self.inner.catalog.manifest(&scope)?;
+                record_entries(&storage, std::slice::from_ref(entry), &local).await
+            };
+            let error = match result {
+                Ok(verified) => {
+                    self.inner.catalog.merge_manifest(&scope, &verified)?;
+                    self.inner.catalog.settle_unshared(&scope, &verified)?;
+                    self.recorded_entry(entry);
+                    return Ok(true);
+                }
+                Err(error) => error,
+            };
+            attempts += 1;
+            let disposition = classify(&error);
+            if disposition == Disposition::SessionExpired {
+                self.renew_session(&session).await;
+                continue;
+            }
+            if disposition != Disposition::Fatal && attempts < MANIFEST_WRITE_ATTEMPTS {
+                let config = &self.inner.config;
+                tokio::time::sleep(backoff(
+                    attempts,
+                    config.retry_base_delay,
+                    config.retry_max_delay,
+                ))
+                .await;
+                continue;
+            }
+            tracing::warn!(job = self.id, file = %entry.original_name, %error, "the shared manifest was not written; keeping the entry in the local catalog");
+            self.inner.catalog.merge_entry(&scope, entry)?;
+            self.inner.catalog.mark_unshared(&scope, &entry.key())?;
+            return Ok(false);
+        }
+    }
+
+    fn recorded_entry(&self, entry: &ManifestEntry) {
+        self.recorded
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(entry.clone());
+    }
+
+    /// Caches the thumbnail and the preview of a prepared image; a failure only costs a later
+    /// download.
+    async fn cache_renditions(&self, prepared: &PreparedRecord) {
+        if !prepared.content_type.starts_with("image/") {
+            return;
+        }
+        let inner = Arc::clone(&self.inner);
+        let record = prepared.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let path = Path::new(&record.path);
+            let bytes = std::fs::read(path).map_err(|source| LibraryError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
+            inner.image_cache.store(
+                Rendition::Preview,
+                &record.sha256,
+                &record.content_type,
+                &bytes,
+            )?;
+            let limits = inner.config.limits.clone();
+            let thumbnail = pers_imaging::thumbnail(&bytes, THUMBNAIL_MAX_EDGE_PX, &limits)
+                .map_err(|source| LibraryError::Imaging {
+                    name: record.file_name.clone(),
+                    source,
+                })?;
+            inner.image_cache.store(
+                Rendition::Thumbnail,
+                &record.sha256,
+                thumbnail.format.content_type(),
+                &thumbnail.bytes,
+            )
+        })
+        .await;
+        match result {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "could not cache the thumbnail"),
+            Err(error) => tracing::warn!(%error, "thumbnail task stopped"),
+        }
+    }
+
+    fn manifest_entry(&self, file: &JournalFile, prepared: &PreparedRecord) -> ManifestEntry {
+        ManifestEntry {
+            file_name: prepared.file_name.clone(),
+            file_extension: prepared.extension.clone(),
+            original_name: file.file.name.clone(),
+            content_type: prepared.content_type.clone(),
+            size_bytes: prepared.size_bytes,
+            width: prepared.width,
+            height: prepared.height,
+            sha256: prepared.sha256.clone(),
+            uploaded_at: now_rfc3339(),
+            uploaded_by: Some(self.current_session().info.email.clone()),
+            updated_at_ms: now_ms(),
+            removed: false,
+        }
+    }
+}
+
+fn skipped(key: String) -> Stored {
+    Stored {
+        stage: FileStage::Skipped,
+        outcome: Outcome::Done {
+            file_name: key,
+            already_uploaded: true,
+            shared: true,
+        },
+    }
+}
+
+/// Reads the stored object back through a signed GET URL and compares its size and SHA-256
+/// with the prepared output.
+///
+/// NOTE: the whole object is read into memory (at most its expected size), so verifying a
+/// large document costs as much memory as the document.
+async fn verify_stored(
+    session: &SignedIn,
+    transfer: &pers_transfer::Transfer,
+    entity: &crate::types::EntityRef,
+    prepared: &PreparedRecord,
+) -> Result<(), LibraryError> {
+    let storage = session.storage(transfer, entity);
+    let stored = storage
+        .get(
+            &prepared.file_name,
+            &prepared.extension,
+            prepared.size_bytes,
+        )
+        .await?;
+    let expected = format!("{} bytes, SHA-256 {}", prepared.size_bytes, prepared.sha256);
+    let actual = match stored {
+        None => "no object".to_owned(),
+        Some(bytes) => {
+            let sha256 = hex::encode(Sha256::digest(&bytes));
+            if sha256 == prepared.sha256 && bytes.len() as u64 == prepared.size_bytes {
+                return Ok(());
+            }
+            format!("{} bytes, SHA-256 {sha256}", bytes.len())
+        }
+    };
+    Err(LibraryError::VerificationFailed {
+        file_name: format!("{}.{}", prepared.file_name, prepared.extension),
+        expected,
+        actual,
+    })
+}
+
+/// Default first pause between two attempts of one file; it doubles with each further attempt.
+pub(crate) const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(250);
+
+/// Default longest pause between two attempts of one file.
+pub(crate) const DEFAULT_RETRY_MAX_DELAY: Duration = Duration::from_secs(10);
