@@ -22,11 +22,13 @@ step "UI tests (vitest)"
 (cd ui && npm test --silent)
 
 step "Rust tests"
+# The shell crate has integration tests, so this also builds target/debug/pers-asset-manager,
+# with the same features as the tests: the GUI step below then rebuilds nothing.
 cargo test --workspace --quiet
 
 step "GUI end-to-end test (the real app under Xvfb, over WebDriver)"
-cargo build --quiet -p pers-asset-manager
 export PERS_E2E_APP="$repo/target/debug/pers-asset-manager"
 export PERS_E2E_TAURI_DRIVER="$repo/target/tools/bin/tauri-driver"
 export PERS_E2E_ARTIFACTS="$repo/target/e2e-artifacts"
-xvfb-run -a -s "-screen 0 1280x800x24" cargo test --quiet -p pers-e2e -- --ignored --test-threads=1
+xvfb-run -a -s "-screen 0 1280x800x24" \
+  cargo test --workspace --quiet --test gui -- --ignored --test-threads=1
