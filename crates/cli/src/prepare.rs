@@ -1,0 +1,155 @@
+//! The `prepare` and `predict` subcommands.
+
+use std::path::{Path, PathBuf};
+
+use pers_imaging::{ImagingError, Limits, OutputFormat};
+
+use crate::args::{PredictArgs, PrepareArgs};
+
+/// Failure of a subcommand, printed as one line.
+#[derive(thiserror::Error, Debug)]
+pub(crate) enum CliError {
+    /// The input could not be read.
+    #[error("{}: reading failed: {source}", path.display())]
+    Read {
+        /// The input path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The output could not be written.
+    #[error("{}: writing failed: {source}", path.display())]
+    Write {
+        /// The output path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The image pipeline rejected the input.
+    #[error("{}: {source}", path.display())]
+    Imaging {
+        /// The input path.
+        path: PathBuf,
+        /// The pipeline's reason.
+        source: ImagingError,
+    },
+}
+
+/// Prepares `args.input` and writes the result, printing what was written to stdout.
+pub(crate) fn run(args: &PrepareArgs) -> Result<(), CliError> {
+    let bytes = read_input(&args.input, &Limits::default())?;
+    let preset = args.preset.to_preset();
+    let prepared =
+        pers_imaging::prepare(&bytes, &preset, &Limits::default()).map_err(|source| {
+            CliError::Imaging {
+                path: args.input.clone(),
+                source,
+            }
+        })?;
+    let output = with_extension_for(&args.output, prepared.format);
+    std::fs::write(&output, &prepared.bytes).map_err(|source| CliError::Write {
+        path: output.clone(),
+        source,
+    })?;
+    let frames = prepared
+        .animated_frames
+        .map(|frames| format!(", first of {frames} frames"))
+        .unwrap_or_default();
+    println!(
+        "{}: {}x{} {}, {} bytes (from {} {}x{}{frames})",
+        output.display(),
+        prepared.width,
+        prepared.height,
+        prepared.format,
+        prepared.bytes.len(),
+        prepared.source_format,
+        prepared.source_width,
+        prepared.source_height,
+    );
+    Ok(())
+}
+
+/// Prints the predicted output of `args.input` without decoding its pixels.
+pub(crate) fn predict(args: &PredictArgs) -> Result<(), CliError> {
+    let bytes = read_input(&args.input, &Limits::default())?;
+    let preset = args.preset.to_preset();
+    let predicted =
+        pers_imaging::predict_output(&bytes, &preset, &Limits::default()).map_err(|source| {
+            CliError::Imaging {
+                path: args.input.clone(),
+                source,
+            }
+        })?;
+    println!(
+        "{}: {}x{} {}, about {} bytes (from {} {}x{})",
+        args.input.display(),
+        predicted.width,
+        predicted.height,
+        predicted.format,
+        predicted.estimated_bytes,
+        predicted.source_format,
+        predicted.source_width,
+        predicted.source_height,
+    );
+    Ok(())
+}
+
+/// Reads the input, rejecting a file over `limits.max_file_bytes` before reading it.
+fn read_input(path: &Path, limits: &Limits) -> Result<Vec<u8>, CliError> {
+    let read_error = |source| CliError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let length = std::fs::metadata(path).map_err(read_error)?.len();
+    if length > limits.max_file_bytes {
+        return Err(CliError::Imaging {
+            path: path.to_owned(),
+            source: ImagingError::FileTooLarge {
+                bytes: length,
+                max_bytes: limits.max_file_bytes,
+            },
+        });
+    }
+    std::fs::read(path).map_err(read_error)
+}
+
+/// Returns `path` with the extension of `format`, unless it already has a matching one
+/// (`.jpeg` is accepted for JPEG).
+fn with_extension_for(path: &Path, format: OutputFormat) -> PathBuf {
+    let current = path
+        .extension()
+        .map(|extension| extension.to_string_lossy().to_ascii_lowercase());
+    let matches = match (current.as_deref(), format) {
+        (Some("jpg" | "jpeg"), OutputFormat::Jpeg) => true,
+        (Some(extension), format) => extension == format.extension(),
+        (None, _) => false,
+    };
+    if matches {
+        path.to_owned()
+    } else {
+        path.with_extension(format.extension())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_follows_format() {
+        let cases = [
+            ("out.jpg", OutputFormat::Jpeg, "out.jpg"),
+            ("out.JPEG", OutputFormat::Jpeg, "out.JPEG"),
+            ("out.jpg", OutputFormat::Png, "out.png"),
+            ("out", OutputFormat::Webp, "out.webp"),
+            ("dir.v2/out.png", OutputFormat::Png, "dir.v2/out.png"),
+        ];
+        for (path, format, expected) in cases {
+            assert_eq!(
+                with_extension_for(Path::new(path), format),
+                PathBuf::from(expected),
+                "{path} as {format}"
+            );
+        }
+    }
+}
