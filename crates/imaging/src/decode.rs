@@ -50,7 +50,7 @@ pub(crate) fn decode(
 }
 
 /// Runs `decode_step` and turns a panic inside it into [`ImagingError::Decode`].
-fn catch_decoder_panic<T>(
+pub(crate) fn catch_decoder_panic<T>(
     format: SourceFormat,
     decode_step: impl FnOnce() -> Result<T, ImagingError>,
 ) -> Result<T, ImagingError> {

@@ -23,13 +23,14 @@ pub enum SourceFormat {
     Avif,
     /// HEIC or another HEIF brand. Recognised but not decoded.
     Heic,
-    /// SVG. Recognised but not rasterised.
+    /// SVG, rasterised from its inline content.
     Svg,
 }
 
 impl SourceFormat {
-    /// Returns the decoder format, or for a format this crate does not decode, a hint for
-    /// the user such as "export as JPEG or PNG".
+    /// Returns the `image` decoder format, or for a format `image` does not decode here, a
+    /// hint for the user such as "export as JPEG or PNG". SVG has its own rasteriser, so the
+    /// hint for it is only used where rasterising is not possible.
     pub(crate) fn decoder_format(self) -> Result<image::ImageFormat, &'static str> {
         match self {
             Self::Jpeg => Ok(image::ImageFormat::Jpeg),

@@ -9,8 +9,9 @@
 //! same pipeline for gallery tiles.
 //!
 //! Formats are identified from content by [`sniff`], never from a file name. JPEG, PNG,
-//! WebP, GIF, BMP, TIFF and ICO are decoded. HEIC, AVIF and SVG are recognised and rejected
-//! as unsupported. Size and pixel limits ([`Limits`]) are checked from the header before any
+//! WebP, GIF, BMP, TIFF and ICO are decoded. SVG is rasterised with resvg from its inline
+//! content only, with the longer side at most 4096 px. HEIC and AVIF are recognised and
+//! rejected as unsupported. Size and pixel limits ([`Limits`]) are checked from the header before any
 //! pixel buffer is allocated.
 //!
 //! Colour: embedded RGB and greyscale ICC profiles are converted to sRGB with moxcms after
@@ -41,6 +42,7 @@ mod predict;
 mod prepare;
 mod presets;
 mod resize;
+mod svg;
 
 pub use error::ImagingError;
 pub use format::{OutputFormat, SourceFormat, sniff};

@@ -12,6 +12,7 @@ use crate::format::{OutputFormat, SourceFormat};
 use crate::geometry;
 use crate::options::{Limits, Preset};
 use crate::prepare::{check_input, choose_format};
+use crate::svg;
 
 /// What [`prepare`](crate::prepare) will produce for an input, read from its header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +51,7 @@ pub fn predict_output(
     limits: &Limits,
 ) -> Result<PredictedOutput, ImagingError> {
     let source_format = check_input(bytes, limits)?;
-    let header = read_header(bytes, source_format)?;
+    let header = read_header(bytes, source_format, limits)?;
     check_dimensions(header.width, header.height, limits)?;
     if header.width == 0 || header.height == 0 {
         return Err(ImagingError::Decode {
@@ -88,9 +89,22 @@ struct Header {
     has_alpha: bool,
 }
 
-fn read_header(bytes: &[u8], format: SourceFormat) -> Result<Header, ImagingError> {
+fn read_header(
+    bytes: &[u8],
+    format: SourceFormat,
+    limits: &Limits,
+) -> Result<Header, ImagingError> {
     if format == SourceFormat::Jpeg {
         return read_jpeg_header(bytes);
+    }
+    if format == SourceFormat::Svg {
+        let (width, height) = svg::planned_size(bytes, limits)?;
+        return Ok(Header {
+            width,
+            height,
+            orientation: 1,
+            has_alpha: true,
+        });
     }
     let image_format = format
         .decoder_format()

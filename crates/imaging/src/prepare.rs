@@ -2,14 +2,14 @@
 
 use std::fmt;
 
-use crate::decode::{Decoded, decode};
+use crate::decode::{Decoded, catch_decoder_panic, decode};
 use crate::encode::{EncodeSettings, encode};
 use crate::error::ImagingError;
 use crate::format::{OutputFormat, SourceFormat, sniff};
 use crate::geometry::{self, Plan};
 use crate::options::{FormatChoice, Limits, MetadataPolicy, Preset};
 use crate::resize::Pixels;
-use crate::{color, compose, metadata};
+use crate::{color, compose, metadata, svg};
 
 /// JPEG quality of [`thumbnail`] output.
 const THUMBNAIL_JPEG_QUALITY: u8 = 80;
@@ -67,7 +67,7 @@ impl fmt::Debug for PreparedImage {
 /// # Errors
 ///
 /// In the order they are checked: [`ImagingError::FileTooLarge`], [`ImagingError::Empty`],
-/// [`ImagingError::NotAnImage`], [`ImagingError::Unsupported`] (HEIC, AVIF, SVG), then from
+/// [`ImagingError::NotAnImage`], [`ImagingError::Unsupported`] (HEIC, AVIF), then from
 /// the header [`ImagingError::TooManyPixels`] and [`ImagingError::DimensionTooLarge`], then
 /// [`ImagingError::Decode`] for corrupt or truncated data (including a decoder panic, which is
 /// caught) and [`ImagingError::Encode`].
@@ -101,14 +101,18 @@ pub fn prepare_many(
     limits: &Limits,
 ) -> Result<Vec<PreparedImage>, ImagingError> {
     let source_format = check_input(bytes, limits)?;
-    let image_format =
-        source_format
-            .decoder_format()
-            .map_err(|hint| ImagingError::Unsupported {
-                format: source_format,
-                hint,
-            })?;
-    let decoded = decode(bytes, source_format, image_format, limits)?;
+    let decoded = if source_format == SourceFormat::Svg {
+        decode_svg(bytes, limits)?
+    } else {
+        let image_format =
+            source_format
+                .decoder_format()
+                .map_err(|hint| ImagingError::Unsupported {
+                    format: source_format,
+                    hint,
+                })?;
+        decode(bytes, source_format, image_format, limits)?
+    };
     let source = Source::new(decoded, source_format);
     presets.iter().map(|preset| source.render(preset)).collect()
 }
@@ -130,6 +134,17 @@ pub fn thumbnail(
         ..Preset::default()
     };
     prepare(bytes, &preset, limits)
+}
+
+fn decode_svg(bytes: &[u8], limits: &Limits) -> Result<Decoded, ImagingError> {
+    let image = catch_decoder_panic(SourceFormat::Svg, || svg::rasterise(bytes, limits))?;
+    Ok(Decoded {
+        image,
+        orientation: 1,
+        animated_frames: None,
+        icc_profile: None,
+        exif: None,
+    })
 }
 
 /// A decoded, upright source in 8-bit pixels, shared by every output.

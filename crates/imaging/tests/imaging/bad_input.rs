@@ -182,22 +182,6 @@ fn corpus_named_cases() {
             "{file}: {result:?}"
         );
     }
-    for file in [
-        "made/vector/card.svg",
-        "made/vector/external_ref_and_script.svg",
-    ] {
-        let result = prepare_default(&read(&corpus, file));
-        assert!(
-            matches!(
-                result,
-                Err(ImagingError::Unsupported {
-                    format: SourceFormat::Svg,
-                    ..
-                })
-            ),
-            "{file}: {result:?}"
-        );
-    }
 }
 
 #[test]

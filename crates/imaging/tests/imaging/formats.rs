@@ -69,3 +69,48 @@ fn corpus_formats_sniffed() {
         );
     }
 }
+
+#[test]
+fn corpus_svg_rasterised() {
+    let Some(corpus) = corpus() else { return };
+    let file = "made/vector/card.svg";
+    let prepared = prepare_ok(&read(&corpus, file), file);
+    assert_eq!(prepared.source_format, SourceFormat::Svg);
+    assert_eq!((prepared.width, prepared.height), (480, 320), "{file}");
+    assert_card_corners(&decode_output(&prepared), file);
+
+    // Only the inline rectangle is drawn: the remote and file:// images resolve to nothing.
+    let file = "made/vector/external_ref_and_script.svg";
+    let prepared = prepare_ok(&read(&corpus, file), file);
+    assert_eq!((prepared.width, prepared.height), (200, 100));
+    let corner = decode_output(&prepared).get_pixel(2, 2).0;
+    assert!(
+        close(Rgb(corner), Rgb([255, 224, 224]), 6),
+        "{file}: {corner:?}"
+    );
+
+    let file = "real/gnome-backgrounds/blobs-l.svg";
+    let prepared = prepare_ok(&read(&corpus, file), file);
+    assert_eq!((prepared.width, prepared.height), (1600, 1600), "{file}");
+}
+
+#[test]
+fn built_svg_local_file_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let red = dir.path().join("red.png");
+    let red_png = image::RgbImage::from_pixel(8, 8, Rgb([255, 0, 0]));
+    red_png.save(&red).unwrap();
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\">\
+         <rect width=\"40\" height=\"20\" fill=\"#ffffff\"/>\
+         <image width=\"40\" height=\"20\" href=\"{}\"/></svg>",
+        red.display()
+    );
+    let prepared = prepare_ok(svg.as_bytes(), "svg with a local image");
+    assert_eq!((prepared.width, prepared.height), (40, 20));
+    let pixel = decode_output(&prepared).get_pixel(20, 10).0;
+    assert!(
+        pixel.iter().all(|&value| value > 245),
+        "the local file was drawn: {pixel:?}"
+    );
+}
