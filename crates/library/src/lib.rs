@@ -16,6 +16,7 @@
 
 pub mod catalog;
 mod control;
+mod entities;
 mod error;
 mod events;
 mod gallery;
@@ -39,6 +40,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use error::{ErrorCode, LibraryError};
+pub use entities::EntityImageSupport;
 pub use events::{JobId, ProgressSink, QueuedFile, Stage, UploadEvent};
 pub use image_cache::CachedImage;
 pub use pers_api::{AuthType, BusinessOption, EntitySummary, EntityType};
@@ -233,35 +235,21 @@ impl Library {
         self.inner.signed_in.send_replace(None);
     }
 
-    /// Lists the entities of one type that the session may see.
+    /// Lists the entities of one type that the session may see: campaigns, tokens,
+    /// redemptions, businesses, the tenant (one entry) or users.
+    ///
+    /// Fails with the server's error when the session may not list the type, for example
+    /// users in a business session (403).
     pub async fn list_entities(
         &self,
         entity_type: EntityType,
     ) -> Result<Vec<EntitySummary>, LibraryError> {
         let signed_in = self.current()?;
-        let (api, session) = (&signed_in.api, &signed_in.session);
-        let context = format!("listing {}s", entity_type.as_str());
-        let result = match entity_type {
-            EntityType::Campaign => api
-                .list_campaigns(session)
-                .await
-                .map(|items| items.iter().map(|item| item.summary()).collect()),
-            EntityType::Token => api
-                .list_tokens(session)
-                .await
-                .map(|items| items.iter().map(|item| item.summary()).collect()),
-            EntityType::Business => api
-                .business_me(session)
-                .await
-                .map(|item| vec![item.summary()]),
-            other => {
-                return Err(LibraryError::InvalidRequest(format!(
-                    "listing {}s is not available yet; pick a campaign or token",
-                    other.as_str()
-                )));
-            }
-        };
-        result.map_err(|source| LibraryError::api(context, source))
+        signed_in
+            .api
+            .list_entities(&signed_in.session, entity_type)
+            .await
+            .map_err(|source| LibraryError::api(entities::listing_context(entity_type), source))
     }
 
     /// Starts uploading `paths` to `entity` and returns at once; progress goes to `sink`.
@@ -391,6 +379,7 @@ impl Library {
             sink,
             control,
         );
+        job.announce(&files);
         tokio::spawn(job.run(files));
     }
 

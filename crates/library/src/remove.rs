@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::Inner;
 use crate::error::LibraryError;
-use crate::manifest_store::{read_manifest, record_entries};
+use crate::manifest_store::{read_manifest, record_entries, settle_entries};
 use crate::session::SignedIn;
 use crate::types::EntityRef;
 
@@ -35,7 +35,13 @@ pub(crate) async fn remove(
     tombstone.removed = true;
     tombstone.updated_at_ms = crate::now_ms().max(present.updated_at_ms + 1);
 
-    match record_entries(&storage, std::slice::from_ref(&tombstone), &local).await {
+    let tombstones = std::slice::from_ref(&tombstone);
+    let recorded = match record_entries(&storage, tombstones, &local).await {
+        // A writer that read before the tombstone was written may still drop it.
+        Ok(_) => settle_entries(&storage, tombstones, &local).await,
+        Err(error) => Err(error),
+    };
+    match recorded {
         Ok(verified) => {
             inner.catalog.merge_manifest(&scope, &verified)?;
             inner.catalog.settle_unshared(&scope, &verified)?;

@@ -71,18 +71,9 @@ impl UploadJob {
     }
 
     /// Runs the job's files to their end, reporting through the sink, and closes the job.
+    ///
+    /// [`UploadJob::announce`] must have reported `Started` first.
     pub async fn run(self, files: Vec<JournalFile>) {
-        let queued: Vec<QueuedFile> = files.iter().map(|file| file.file.clone()).collect();
-        let total_bytes = queued
-            .iter()
-            .map(|file| file.size_bytes)
-            .sum::<Option<u64>>();
-        self.emit(UploadEvent::Started {
-            job_id: self.id,
-            files: queued,
-            total_bytes,
-        });
-
         *self.known.lock().await = self.known_manifest().await;
         let (finished, pending): (Vec<_>, Vec<_>) =
             files.into_iter().partition(|file| file.stage.is_terminal());
@@ -111,6 +102,21 @@ impl UploadJob {
             job_id: self.id,
             done,
             failed,
+        });
+    }
+
+    /// Reports `Started` with every file; called before the job is spawned, so that no other
+    /// event of the job (such as `Paused`) can come first.
+    pub fn announce(&self, files: &[JournalFile]) {
+        let queued: Vec<QueuedFile> = files.iter().map(|file| file.file.clone()).collect();
+        let total_bytes = queued
+            .iter()
+            .map(|file| file.size_bytes)
+            .sum::<Option<u64>>();
+        self.emit(UploadEvent::Started {
+            job_id: self.id,
+            files: queued,
+            total_bytes,
         });
     }
 

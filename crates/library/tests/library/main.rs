@@ -5,5 +5,10 @@
 mod sign_in;
 mod support;
 
+mod control;
+mod crash;
+mod faults;
+mod names;
+mod shared_manifest;
 mod upload_corpus;
 mod upload_rules;

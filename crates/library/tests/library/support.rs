@@ -13,17 +13,33 @@ pub struct World {
     pub sandbox: Sandbox,
     pub library: Library,
     pub entity: EntityRef,
+    pub sandbox_dir: PathBuf,
+    pub library_dir: PathBuf,
     _dirs: (TempDir, TempDir),
 }
 
 /// Starts a sandbox on port 0, opens a library and signs in as the account of `kind`.
 pub async fn signed_in_world(kind: &str) -> World {
+    signed_in_world_with(kind, |_| {}).await
+}
+
+/// Library settings for fault tests: short retry pauses, so tests spend little time waiting.
+pub fn quick_retries(config: &mut LibraryConfig) {
+    config.retry_base_delay = std::time::Duration::from_millis(20);
+    config.retry_max_delay = std::time::Duration::from_millis(200);
+    config.max_attempts = 8;
+}
+
+/// Like [`signed_in_world`], with library settings changed by `configure`.
+pub async fn signed_in_world_with(kind: &str, configure: impl FnOnce(&mut LibraryConfig)) -> World {
     let sandbox_dir = tempfile::tempdir().unwrap();
     let library_dir = tempfile::tempdir().unwrap();
     let sandbox = pers_sandbox::start(SandboxConfig::new(sandbox_dir.path()))
         .await
         .unwrap();
-    let library = Library::open(LibraryConfig::new(library_dir.path())).unwrap();
+    let mut config = LibraryConfig::new(library_dir.path());
+    configure(&mut config);
+    let library = Library::open(config).unwrap();
     library
         .sign_in(sign_in_request(&sandbox, kind))
         .await
@@ -38,8 +54,93 @@ pub async fn signed_in_world(kind: &str) -> World {
         sandbox,
         library,
         entity,
+        sandbox_dir: sandbox_dir.path().to_owned(),
+        library_dir: library_dir.path().to_owned(),
         _dirs: (sandbox_dir, library_dir),
     }
+}
+
+/// A small PNG made in code whose pixels, and so content hash, depend on `seed`.
+pub fn distinct_png(seed: u32) -> Vec<u8> {
+    let mut image = image::RgbImage::new(8, 8);
+    let bytes = seed.to_le_bytes();
+    for (index, pixel) in image.pixels_mut().enumerate() {
+        let shade = bytes[index % 4].wrapping_add(index as u8);
+        *pixel = image::Rgb([shade, bytes[(index + 1) % 4], bytes[(index + 2) % 4]]);
+    }
+    let mut encoded = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut encoded, image::ImageFormat::Png)
+        .unwrap();
+    encoded.into_inner()
+}
+
+/// Writes `count` distinct PNGs named `photo-NNN.png` into `dir` and returns their paths.
+pub fn write_distinct_pngs(dir: &std::path::Path, first_seed: u32, count: u32) -> Vec<PathBuf> {
+    (0..count)
+        .map(|index| {
+            let path = dir.join(format!("photo-{:03}.png", first_seed + index));
+            std::fs::write(&path, distinct_png(first_seed + index)).unwrap();
+            path
+        })
+        .collect()
+}
+
+/// The stored objects of `entity` in the sandbox's store folder, without the manifest.
+pub fn stored_objects(sandbox_dir: &std::path::Path, entity: &EntityRef) -> Vec<PathBuf> {
+    let marker = format!("entities/{}/{}/", entity.entity_type.as_str(), entity.id);
+    files_under(&sandbox_dir.join("store"))
+        .into_iter()
+        .filter(|path| path.to_string_lossy().contains(&marker))
+        .filter(|path| {
+            !path
+                .to_string_lossy()
+                .contains(pers_library::manifest::MANIFEST_FILE_NAME)
+        })
+        .collect()
+}
+
+/// Files whose name says they are temporary, under `dir`.
+pub fn temporary_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    files_under(dir)
+        .into_iter()
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            name.ends_with(".partial") || name.ends_with(".tmp")
+        })
+        .collect()
+}
+
+/// The `FileDone` events of a job: file id, stored name and whether it was already stored.
+pub fn done_files(events: &[UploadEvent]) -> Vec<(u32, String, bool)> {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            UploadEvent::FileDone {
+                file_id,
+                file_name,
+                already_uploaded,
+                ..
+            } => Some((*file_id, file_name.clone(), *already_uploaded)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The `FileFailed` events of a job: file id, code and message.
+pub fn failed_files(events: &[UploadEvent]) -> Vec<(u32, pers_library::ErrorCode, String)> {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            UploadEvent::FileFailed {
+                file_id,
+                code,
+                message,
+                ..
+            } => Some((*file_id, *code, message.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Builds the sign-in request for the sandbox's first demo account of `kind`.

@@ -1,0 +1,163 @@
+//! The shared manifest under concurrent writers, removals, and a server that does not store it.
+
+use std::sync::Arc;
+
+use pers_library::{GallerySource, Library, LibraryConfig, UploadEvent};
+
+use crate::support::{
+    check_event_stream, done_files, failed_files, sign_in_request, signed_in_world,
+    write_distinct_pngs,
+};
+
+async fn second_library(world: &crate::support::World, dir: &std::path::Path) -> Library {
+    let library = Library::open(LibraryConfig::new(dir)).unwrap();
+    library
+        .sign_in(sign_in_request(&world.sandbox, "business"))
+        .await
+        .unwrap();
+    library
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_libraries_upload_fifty_each() {
+    let world = signed_in_world("business").await;
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = second_library(&world, other_dir.path()).await;
+    let files = tempfile::tempdir().unwrap();
+    let first_batch = write_distinct_pngs(files.path(), 0, 50);
+    let second_batch = write_distinct_pngs(files.path(), 50, 50);
+
+    let (first, second) = tokio::join!(
+        world.library.upload(world.entity.clone(), first_batch),
+        other.upload(world.entity.clone(), second_batch),
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    check_event_stream(&first, 50);
+    check_event_stream(&second, 50);
+    assert!(
+        failed_files(&first).is_empty(),
+        "{:?}",
+        failed_files(&first)
+    );
+    assert!(
+        failed_files(&second).is_empty(),
+        "{:?}",
+        failed_files(&second)
+    );
+
+    let reader_dir = tempfile::tempdir().unwrap();
+    let reader = second_library(&world, reader_dir.path()).await;
+    let gallery = reader.gallery(&world.entity).await.unwrap();
+    assert_eq!(gallery.source, GallerySource::Shared);
+    assert_eq!(
+        gallery.items.len(),
+        100,
+        "the shared manifest has every entry"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removal_survives_concurrent_upload() {
+    let world = signed_in_world("business").await;
+    let files = tempfile::tempdir().unwrap();
+    let first = world
+        .library
+        .upload(
+            world.entity.clone(),
+            write_distinct_pngs(files.path(), 0, 1),
+        )
+        .await
+        .unwrap();
+    let removed_name = done_files(&first)[0].1.clone();
+
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = second_library(&world, other_dir.path()).await;
+    let batch = write_distinct_pngs(files.path(), 1, 20);
+    let (removal, upload) = tokio::join!(
+        world.library.remove(&world.entity, &removed_name),
+        other.upload(world.entity.clone(), batch),
+    );
+    removal.unwrap();
+    assert!(failed_files(&upload.unwrap()).is_empty());
+
+    let reader_dir = tempfile::tempdir().unwrap();
+    let reader = second_library(&world, reader_dir.path()).await;
+    let gallery = reader.gallery(&world.entity).await.unwrap();
+    let names: Vec<&str> = gallery
+        .items
+        .iter()
+        .map(|item| item.file_name.as_str())
+        .collect();
+    assert!(
+        !names.contains(&removed_name.as_str()),
+        "the removal is kept"
+    );
+    assert_eq!(gallery.items.len(), 20, "the concurrent upload is kept");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_manifest_falls_back_to_catalog() {
+    let world = signed_in_world("business").await;
+    let faults = world.sandbox.faults();
+    let switch = faults.clone();
+    let sink: pers_library::ProgressSink = Arc::new(move |event| {
+        // The object is stored by now; only the manifest write meets the fault.
+        if let UploadEvent::FileStage {
+            stage: pers_library::Stage::Recording,
+            ..
+        } = event
+        {
+            switch.fail_storage(Some("PUT"), 403, 100).unwrap();
+        }
+    });
+    let files = tempfile::tempdir().unwrap();
+    let paths = write_distinct_pngs(files.path(), 0, 1);
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    let forward: pers_library::ProgressSink = Arc::new(move |event: UploadEvent| {
+        sink(event.clone());
+        let _ = sender.send(event);
+    });
+    world
+        .library
+        .start_upload(world.entity.clone(), paths, forward)
+        .unwrap();
+    let mut events = Vec::new();
+    while let Some(event) = receiver.recv().await {
+        let finished = matches!(event, UploadEvent::Finished { .. });
+        events.push(event);
+        if finished {
+            break;
+        }
+    }
+    check_event_stream(&events, 1);
+    assert!(
+        events
+            .iter()
+            .any(|event| matches!(event, UploadEvent::FileDone { shared: false, .. })),
+        "the file is stored but not shared: {events:?}"
+    );
+
+    let gallery = world.library.gallery(&world.entity).await.unwrap();
+    assert_eq!(gallery.source, GallerySource::Local);
+    assert_eq!(gallery.items.len(), 1, "the catalog lists the upload");
+    let notice = gallery.notice.expect("the gallery says why");
+    assert!(notice.contains("not shared"), "{notice}");
+
+    faults.clear();
+    let later = world
+        .library
+        .upload(
+            world.entity.clone(),
+            write_distinct_pngs(files.path(), 1, 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(done_files(&later).len(), 1);
+    let gallery = world.library.gallery(&world.entity).await.unwrap();
+    assert_eq!(
+        gallery.source,
+        GallerySource::Shared,
+        "the next write shares it"
+    );
+    assert_eq!(gallery.items.len(), 2);
+}
