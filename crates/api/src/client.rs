@@ -1,8 +1,9 @@
 //! The API client: base URL, project key, and sending requests with the session's token.
 
 use std::fmt;
+use std::time::SystemTime;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, RequestBuilder};
 use serde_json::Value;
 use url::Url;
@@ -10,6 +11,8 @@ use url::Url;
 use crate::error::{ApiError, url_without_query};
 use crate::problem::error_from_body;
 use crate::response::RawResponse;
+use crate::retry::RetryPolicy;
+use crate::retry_after::parse_retry_after;
 use crate::secret::Secret;
 use crate::session::Session;
 
@@ -19,18 +22,22 @@ const PROJECT_KEY_HEADER: &str = "x-project-key";
 /// Client for one PERS API base URL and project key. Cheap to clone.
 ///
 /// The client sets its headers per request and never as `reqwest` default headers, so the same
-/// `reqwest::Client` can be shared with code that talks to storage hosts.
+/// `reqwest::Client` can be shared with code that talks to storage hosts. Idempotent calls are
+/// retried as its [`RetryPolicy`] allows ([`RetryPolicy::default`] unless
+/// [`ApiClient::with_retry_policy`] sets another).
 #[derive(Clone)]
 pub struct ApiClient {
     http: reqwest::Client,
     base_url: Url,
     project_key: Secret,
+    retry_policy: RetryPolicy,
 }
 
 impl fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiClient")
             .field("base_url", &self.base_url.as_str())
+            .field("retry_policy", &self.retry_policy)
             .finish()
     }
 }
@@ -58,7 +65,19 @@ impl ApiClient {
             http,
             base_url: parsed,
             project_key,
+            retry_policy: RetryPolicy::default(),
         })
+    }
+
+    /// Returns this client with `policy` for retrying idempotent calls.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// Returns the policy for retrying idempotent calls.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry_policy
     }
 
     /// Returns the base URL, without a trailing slash (except for a bare host).
@@ -167,19 +186,28 @@ impl ApiClient {
 }
 
 /// Sends `builder` and reads the whole body. `url` names the request in errors, without its
-/// query.
+/// query. Sent once: callers that may repeat the request use [`ApiClient::send_retrying`].
 pub(crate) async fn send(builder: RequestBuilder, url: &Url) -> Result<RawResponse, ApiError> {
     let response = builder
         .send()
         .await
         .map_err(|error| ApiError::transport(url, error))?;
     let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| parse_retry_after(value, SystemTime::now()));
     let body = response
         .bytes()
         .await
         .map_err(|error| ApiError::transport(url, error))?;
     tracing::debug!(url = %url_without_query(url), status, bytes = body.len(), "response");
-    Ok(RawResponse { status, body })
+    Ok(RawResponse {
+        status,
+        body,
+        retry_after,
+    })
 }
 
 /// Parses an absolute http(s) URL with a host.

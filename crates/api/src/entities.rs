@@ -135,7 +135,7 @@ impl ApiClient {
         path: &str,
     ) -> Result<T, ApiError> {
         let url = self.endpoint(path);
-        let response = self.send_with_session(session, Method::GET, url, path, None);
+        let response = self.send_retrying(session, Method::GET, url, path, None);
         let value: Value = response.await?.json(path, BodySecrecy::Public)?;
         decode_object(value, path)
     }

@@ -23,7 +23,8 @@ impl ApiClient {
     ///
     /// A response whose `signedUrl` is not an absolute https URL (or http to a loopback host,
     /// as the sandbox issues) fails with [`ApiError::UnexpectedResponse`], without quoting the
-    /// body.
+    /// body. The call only signs a URL, so it is retried as the client's
+    /// [`crate::RetryPolicy`] allows.
     #[tracing::instrument(
         skip_all,
         fields(
@@ -48,7 +49,7 @@ impl ApiClient {
         })?;
         let url = self.endpoint(STORAGE_URL_PATH);
         let response = self
-            .send_with_session(session, Method::POST, url, STORAGE_URL_PATH, Some(&body))
+            .send_retrying(session, Method::POST, url, STORAGE_URL_PATH, Some(&body))
             .await?;
         let signed: StorageUrlResponse = response.json(STORAGE_URL_PATH, BodySecrecy::Secret)?;
 

@@ -9,6 +9,9 @@
 //!   (see [`REFRESH_MARGIN`]) and once on a 401, then retries once. Concurrent calls share one
 //!   refresh. A rejected refresh ends the session with an error for which
 //!   [`ApiError::is_session_expired`] is true.
+//! - Idempotent calls (`GET` reads and listings, `POST /files/entity-storage-url`) are retried
+//!   on 429, 502, 503, 504 and transport errors, as [`RetryPolicy`] describes.
+//!   [`build_http_client`] builds a `reqwest` client with connect and request timeouts.
 //! - A [`SignedUrl`] is an S3 presigned URL for one entity file. Its query string is a
 //!   credential, so `Debug` and `Display` show only the scheme, host and path.
 //!
@@ -23,6 +26,7 @@ mod entities;
 mod entity;
 mod error;
 mod files;
+mod http;
 pub mod identity;
 mod image;
 mod lenient;
@@ -32,6 +36,8 @@ mod pagination;
 mod problem;
 mod redemption;
 mod response;
+mod retry;
+mod retry_after;
 mod secret;
 mod session;
 mod storage;
@@ -44,9 +50,13 @@ pub use campaign::Campaign;
 pub use client::ApiClient;
 pub use entity::{EntitySummary, EntityType};
 pub use error::{ApiError, BusinessOption, SESSION_EXPIRED_CODE};
+pub use http::{
+    CONNECT_TIMEOUT, REQUEST_TIMEOUT, build_http_client, build_http_client_with_timeouts,
+};
 pub use image::{ImageUpdate, ImageUpdateSupport};
 pub use pager::{ListItem, MAX_PAGES, PAGE_LIMIT, Pager};
 pub use redemption::{Redemption, RedemptionType};
+pub use retry::{RETRY_STATUSES, RetryPolicy};
 pub use secret::Secret;
 pub use session::{AuthType, REFRESH_MARGIN, Session};
 pub use storage::{SignedUrl, SignedUrlMethod, StorageUrlRequest};

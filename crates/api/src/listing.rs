@@ -52,7 +52,7 @@ impl ApiClient {
             if let Some(active) = active {
                 url.query_pairs_mut().append_pair("active", active);
             }
-            let response = self.send_with_session(session, Method::GET, url, TOKENS_PATH, None);
+            let response = self.send_retrying(session, Method::GET, url, TOKENS_PATH, None);
             let value: Value = response.await?.json(TOKENS_PATH, BodySecrecy::Public)?;
             let page = list_page(value, TOKENS_PATH)?;
             collect_new(&page.items, &mut seen_ids, &mut tokens);
@@ -66,7 +66,7 @@ impl ApiClient {
     #[tracing::instrument(skip_all, fields(business_id = ?session.business_id()), err)]
     pub async fn business_me(&self, session: &Session) -> Result<Business, ApiError> {
         let url = self.endpoint(BUSINESS_ME_PATH);
-        let response = self.send_with_session(session, Method::GET, url, BUSINESS_ME_PATH, None);
+        let response = self.send_retrying(session, Method::GET, url, BUSINESS_ME_PATH, None);
         let value: Value = response
             .await?
             .json(BUSINESS_ME_PATH, BodySecrecy::Public)?;

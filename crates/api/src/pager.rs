@@ -98,7 +98,7 @@ impl<T: ListItem> Pager<T> {
             .append_pair("limit", &PAGE_LIMIT.to_string());
         let response = self
             .client
-            .send_with_session(&self.session, Method::GET, url, self.path, None)
+            .send_retrying(&self.session, Method::GET, url, self.path, None)
             .await?;
         let value: Value = response.json(self.path, BodySecrecy::Public)?;
         list_page(value, self.path)

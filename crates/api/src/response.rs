@@ -8,10 +8,12 @@ use crate::problem::error_from_body;
 /// Maximum number of characters of a body quoted in an error message.
 const EXCERPT_MAX_CHARS: usize = 200;
 
-/// A response read to the end: its status and body.
+/// A response read to the end: its status, body and `Retry-After` pause.
 pub(crate) struct RawResponse {
     pub(crate) status: u16,
     pub(crate) body: bytes::Bytes,
+    /// The pause the `Retry-After` header requests, when it has a valid value.
+    pub(crate) retry_after: Option<std::time::Duration>,
 }
 
 /// Whether a successful response body contains secrets (tokens, signed URLs). Excerpts of such

@@ -8,6 +8,7 @@ mod identity;
 mod listing;
 mod problem;
 mod redaction;
+mod retry;
 mod sandbox;
 mod sandbox_session;
 mod session;

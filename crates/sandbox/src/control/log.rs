@@ -46,7 +46,8 @@ pub struct RequestRecord {
     pub path: String,
     /// Names of the query parameters, in order.
     pub query_keys: Vec<String>,
-    /// Status sent, or 0 when a fault closed the connection before any response.
+    /// Status sent, or 0 when no response was sent: a fault closed the connection first, or
+    /// the client closed it (fault `clientClosed`).
     pub status: u16,
     /// Request headers with lowercase names; secret values are [`REDACTED`].
     pub headers: Vec<(String, String)>,

@@ -1,5 +1,6 @@
 //! The API server's request log, fault switches and rate limit, as one axum middleware.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -8,6 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::faults::ControlState;
 use super::log::{RequestFacts, ServerKind};
 use crate::problem::Problem;
 use crate::routes::API_BASE_PATH;
@@ -37,6 +39,10 @@ pub(crate) async fn apply_faults(
         request.uri(),
         request.headers(),
     );
+    let pending = PendingRecord {
+        control: Arc::clone(&state.control),
+        facts: Some(facts),
+    };
     let plan = state.control.plan_api(request.method().as_str(), &path);
     if let Some(delay) = plan.latency {
         tokio::time::sleep(delay).await;
@@ -52,14 +58,38 @@ pub(crate) async fn apply_faults(
 
     let status = response.status().as_u16();
     if plan.drop_connection {
-        state
-            .control
-            .log
-            .push(facts.finish(status, Some("dropConnection")));
+        pending.finish(status, Some("dropConnection"));
         return cut_body(response).await;
     }
-    state.control.log.push(facts.finish(status, fault));
+    pending.finish(status, fault);
     response
+}
+
+/// Name of the log record's fault when the client closed the connection before the response,
+/// for example because its timeout ran out during an injected latency.
+const CLIENT_CLOSED: &str = "clientClosed";
+
+/// A request not yet logged. Dropped unfinished, because the server stopped handling the
+/// request when its client went away, it logs the request with status 0 and [`CLIENT_CLOSED`].
+struct PendingRecord {
+    control: Arc<ControlState>,
+    facts: Option<RequestFacts>,
+}
+
+impl PendingRecord {
+    fn finish(mut self, status: u16, fault: Option<&str>) {
+        if let Some(facts) = self.facts.take() {
+            self.control.log.push(facts.finish(status, fault));
+        }
+    }
+}
+
+impl Drop for PendingRecord {
+    fn drop(&mut self) {
+        if let Some(facts) = self.facts.take() {
+            self.control.log.push(facts.finish(0, Some(CLIENT_CLOSED)));
+        }
+    }
 }
 
 /// Counts a `/v2` request against its project key; returns the wait when over the limit.
