@@ -68,6 +68,28 @@ impl TestApp {
             .unwrap()
     }
 
+    fn sign_in_as_admin(&self) -> Value {
+        let sandbox = self.invoke("sandbox_info", json!({})).unwrap();
+        let account = sandbox["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|account| account["kind"] == "tenant")
+            .unwrap()
+            .clone();
+        let request = json!({
+            "environment": "sandbox",
+            "baseUrl": sandbox["baseUrl"],
+            "identityUrl": sandbox["identityUrl"],
+            "projectKey": sandbox["projectKey"],
+            "email": account["email"],
+            "password": account["password"],
+            "kind": "tenant",
+        });
+        self.invoke("sign_in", json!({ "request": request }))
+            .unwrap()
+    }
+
     /// Returns a sign-in request for the first business demo account that `pick` accepts.
     fn staff_request(&self, pick: impl Fn(&Value) -> bool) -> Value {
         let sandbox = self.invoke("sandbox_info", json!({})).unwrap();
@@ -170,6 +192,45 @@ fn session_lifecycle_over_commands() {
 
     app.invoke("sign_out", json!({})).unwrap();
     assert_eq!(app.invoke("session_info", json!({})).unwrap(), Value::Null);
+}
+
+#[test]
+fn admin_lists_every_entity_type() {
+    let app = TestApp::start(None);
+    app.sign_in_as_admin();
+
+    for entity_type in [
+        "campaign",
+        "token",
+        "redemption",
+        "business",
+        "tenant",
+        "user",
+    ] {
+        let listed = app
+            .invoke("list_entities", json!({ "entityType": entity_type }))
+            .unwrap();
+
+        let items = listed.as_array().unwrap();
+        assert!(
+            !items.is_empty(),
+            "the sandbox seeds {entity_type}: {listed}"
+        );
+        assert_eq!(items[0]["entityType"], entity_type);
+        assert!(items[0]["displayName"].is_string(), "{listed}");
+    }
+}
+
+#[test]
+fn staff_listing_users_is_rejected() {
+    let app = TestApp::start(None);
+    app.sign_in_as_staff();
+
+    let error = app
+        .invoke("list_entities", json!({ "entityType": "user" }))
+        .unwrap_err();
+
+    assert_eq!(error["code"], "REJECTED", "{error}");
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub struct EntityImageSupport {
     pub entity_type: EntityType,
     /// True when [`Library::set_entity_image`] can set this type's image field.
     pub available: bool,
-    /// Why it cannot, in a sentence to show the user; `None` when it can.
+    /// The reason it cannot, as a sentence to show the user, or `None` when it can.
     pub reason: Option<String>,
 }
 
@@ -101,8 +101,8 @@ impl Library {
     /// without the query string.
     ///
     /// NOTE: the PERS API documents no permanent or public URL of a stored object. The PUT URL
-    /// without its query string is the object's address in storage, which is the most likely
-    /// form; it loads only where the bucket serves objects without a signature.
+    /// without its query string is the object's address in storage and the most likely form.
+    /// It loads only where the bucket serves objects without a signature.
     async fn stored_file_url(
         &self,
         signed_in: &SignedIn,
@@ -173,7 +173,7 @@ mod tests {
 
     fn sign_in_request(sandbox: &Sandbox, kind: AuthType) -> SignInRequest {
         let info = sandbox.info();
-        let wanted = if kind == AuthType::Tenant {
+        let account_kind = if kind == AuthType::Tenant {
             "tenant"
         } else {
             "business"
@@ -181,7 +181,7 @@ mod tests {
         let account = info
             .accounts
             .iter()
-            .find(|account| account.kind == wanted)
+            .find(|account| account.kind == account_kind)
             .unwrap();
         SignInRequest {
             environment: "sandbox".to_owned(),
@@ -213,7 +213,8 @@ mod tests {
     }
 
     fn write_png(path: &Path) {
-        let image = image::RgbImage::from_fn(16, 16, |x, y| image::Rgb([x as u8 * 16, 40, y as u8]));
+        let image =
+            image::RgbImage::from_fn(16, 16, |x, y| image::Rgb([x as u8 * 16, 40, y as u8]));
         image.save(path).unwrap();
     }
 
@@ -249,7 +250,11 @@ mod tests {
                 assert!(!entity.display_name.trim().is_empty(), "{entity:?}");
             }
         }
-        let tenants = world.library.list_entities(EntityType::Tenant).await.unwrap();
+        let tenants = world
+            .library
+            .list_entities(EntityType::Tenant)
+            .await
+            .unwrap();
         assert_eq!(tenants.len(), 1, "there is one tenant: {tenants:?}");
         let users = world.library.list_entities(EntityType::User).await.unwrap();
         assert!(
@@ -307,7 +312,10 @@ mod tests {
             image_url.contains(&format!("/redemption/{}/", entity.id)),
             "{image_url}"
         );
-        assert!(!image_url.contains('?'), "no signature is stored: {image_url}");
+        assert!(
+            !image_url.contains('?'),
+            "no signature is stored: {image_url}"
+        );
         assert_eq!(summary.id, entity.id);
         let listed = world
             .library
@@ -333,7 +341,11 @@ mod tests {
         let image_url = summary.image_url.unwrap();
         assert!(image_url.ends_with(&file_name), "{image_url}");
         assert_eq!(put_requests(&world.sandbox), vec!["/v2/tenants".to_owned()]);
-        let tenant = world.library.list_entities(EntityType::Tenant).await.unwrap();
+        let tenant = world
+            .library
+            .list_entities(EntityType::Tenant)
+            .await
+            .unwrap();
         assert_eq!(tenant[0].image_url.as_deref(), Some(image_url.as_str()));
     }
 
@@ -369,7 +381,10 @@ mod tests {
             .unwrap_err();
 
         assert_eq!(error.code(), ErrorCode::Rejected, "{error}");
-        assert!(put_requests(&world.sandbox).is_empty(), "nothing is updated");
+        assert!(
+            put_requests(&world.sandbox).is_empty(),
+            "nothing is updated"
+        );
     }
 
     #[tokio::test]
@@ -397,7 +412,10 @@ mod tests {
 
         assert_eq!(available, vec![EntityType::Redemption, EntityType::Tenant]);
         let users = EntityImageSupport::of(EntityType::User);
-        assert_eq!(users.reason.as_deref(), Some("PERS users have no image field"));
+        assert_eq!(
+            users.reason.as_deref(),
+            Some("PERS users have no image field")
+        );
         let value = serde_json::to_value(EntityImageSupport::of(EntityType::Tenant)).unwrap();
         assert_eq!(
             value,

@@ -39,8 +39,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use error::{ErrorCode, LibraryError};
 pub use entities::EntityImageSupport;
+pub use error::{ErrorCode, LibraryError};
 pub use events::{JobId, ProgressSink, QueuedFile, Stage, UploadEvent};
 pub use image_cache::CachedImage;
 pub use pers_api::{AuthType, BusinessOption, EntitySummary, EntityType};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entityKey, filterEntities } from './entities';
+import { ENTITY_TYPES, entityKey, entityTypeInfo, filterEntities } from './entities';
 import type { EntitySummary } from './types';
 
 function campaign(id: string, displayName: string): EntitySummary {
@@ -38,5 +38,18 @@ describe('entityKey', () => {
     expect(entityKey({ entityType: 'campaign', id: '7' })).not.toBe(
       entityKey({ entityType: 'token', id: '7' }),
     );
+  });
+});
+
+describe('ENTITY_TYPES', () => {
+  it('lists each of the six types once', () => {
+    const types = ENTITY_TYPES.map((info) => info.type);
+    expect(types).toEqual(['campaign', 'token', 'redemption', 'business', 'tenant', 'user']);
+  });
+
+  it('gives users no image field and the tenant projectImageUrl', () => {
+    expect(entityTypeInfo('user').imageField).toBeNull();
+    expect(entityTypeInfo('tenant').imageField).toBe('projectImageUrl');
+    expect(entityTypeInfo('redemption').imageField).toBe('imageUrl');
   });
 });

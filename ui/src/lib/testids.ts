@@ -32,6 +32,10 @@ export const testIds = {
 
   entityTabCampaign: 'entity-tab-campaign',
   entityTabToken: 'entity-tab-token',
+  entityTabRedemption: 'entity-tab-redemption',
+  entityTabBusiness: 'entity-tab-business',
+  entityTabTenant: 'entity-tab-tenant',
+  entityTabUser: 'entity-tab-user',
   entitySearch: 'entity-search',
   entityList: 'entity-list',
   entityItem: 'entity-item',
@@ -42,6 +46,7 @@ export const testIds = {
   entityDescription: 'entity-description',
   entityImageUrl: 'entity-image-url',
   entityImage: 'entity-image',
+  entityNoImageField: 'entity-no-image-field',
 
   dropZone: 'drop-zone',
   addFiles: 'add-files',

@@ -10,7 +10,7 @@ export type Environment = 'sandbox' | 'production' | 'custom';
 /** `tenant` signs in as a tenant admin, `business` as business staff. The app offers no `user` sign-in. */
 export type AuthType = 'tenant' | 'business' | 'user';
 
-/** Kinds of PERS entity that carry images. The app lists campaigns and tokens for now. */
+/** Kinds of PERS entity that files belong to, as the files endpoint names them. */
 export type EntityType = 'campaign' | 'token' | 'redemption' | 'business' | 'tenant' | 'user';
 
 /** Error codes the shell sends with every failed command (`CommandError.code`). */
