@@ -54,13 +54,13 @@ pub(crate) struct PresetArgs {
     /// Maximum length of the longer side in pixels, a square box (default 1600).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_edge: Option<u32>,
-    /// Box width in pixels; needs --height.
+    /// Box width in pixels. Needs --height.
     #[arg(long, requires = "height", value_parser = clap::value_parser!(u32).range(1..))]
     pub width: Option<u32>,
-    /// Box height in pixels; needs --width.
+    /// Box height in pixels. Needs --width.
     #[arg(long, requires = "width", value_parser = clap::value_parser!(u32).range(1..))]
     pub height: Option<u32>,
-    /// How the image is fitted to the box.
+    /// Fit mode of the image in the box.
     #[arg(long, value_enum)]
     pub fit: Option<FitArg>,
     /// Output format (default: JPEG, or PNG when the image has transparency).
