@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod base_url;
+mod contract;
 mod entities;
 mod identity;
 mod listing;
