@@ -2,9 +2,10 @@
 //!
 //! The journal is written before and after every step that matters for
 //! exactly-once delivery, so an app that is killed resumes on its next start
-//! where it stopped: a prepared file is not prepared again, and a file whose
-//! upload may or may not have reached storage is sent again under the same
-//! derived name, which replaces the object with identical bytes. The shared
+//! where it stopped. A prepared file is not prepared again. A file whose
+//! upload may or may not have reached storage is read back first, and sent
+//! again only when storage does not have it; a second PUT under the same
+//! derived name would replace the object with identical bytes. The shared
 //! manifest, not the journal, is the record of what is stored.
 //!
 //! It lives beside the catalog as `journal.sqlite3`, in WAL mode, and every
@@ -23,7 +24,7 @@ use crate::types::EntityRef;
 /// The schema version this build creates; stored in `PRAGMA user_version`.
 const SCHEMA_VERSION: i64 = 1;
 
-/// Where one file is in the pipeline, as the journal records it.
+/// The stage of one file in the pipeline, as the journal records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum FileStage {
@@ -41,7 +42,7 @@ pub enum FileStage {
     Verifying,
     /// Stored, checked and in the manifest.
     Recorded,
-    /// Failed; the outcome holds the reason.
+    /// Failed, with the reason in the outcome.
     Failed,
     /// Already stored under the same derived name, so nothing was sent.
     Skipped,
@@ -121,7 +122,7 @@ pub struct PreparedRecord {
     pub first_frame_of: Option<u32>,
 }
 
-/// How a file ended, kept so a resumed job reports it again.
+/// The end a file reached, kept so a resumed job reports it again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Outcome {
@@ -131,7 +132,7 @@ pub enum Outcome {
         file_name: String,
         /// Set when nothing was sent because the file was already stored.
         already_uploaded: bool,
-        /// Set when the shared manifest holds the entry; otherwise only the local catalog does.
+        /// Set when the shared manifest contains the entry. Otherwise only the local catalog does.
         shared: bool,
     },
     /// Failed or cancelled.
@@ -331,15 +332,16 @@ impl Journal {
         Ok(jobs)
     }
 
-    /// Returns the prepared-cache paths that a file still needs: those of files that are not
-    /// finished, or that failed and may be retried.
+    /// Returns the prepared-cache paths that a file still needs: those of unfinished files of
+    /// unfinished jobs.
     pub fn live_prepared_paths(&self) -> Result<Vec<String>, LibraryError> {
         let connection = self.lock();
         let mut statement = connection
             .prepare(
                 "SELECT prepared_json FROM job_files
                  WHERE prepared_json IS NOT NULL
-                 AND stage NOT IN ('recorded', 'skipped', 'cancelled')",
+                 AND stage NOT IN ('recorded', 'skipped', 'cancelled', 'failed')
+                 AND job_id IN (SELECT job_id FROM jobs WHERE state = 'running')",
             )
             .map_err(LibraryError::catalog("reading prepared files"))?;
         let rows = statement
@@ -353,6 +355,31 @@ impl Journal {
             }
         }
         Ok(paths)
+    }
+
+    /// Deletes finished jobs created more than `max_age_ms` milliseconds ago, and their files.
+    pub fn prune_finished(&self, max_age_ms: u64) -> Result<(), LibraryError> {
+        let cutoff = crate::now_ms().saturating_sub(max_age_ms) as i64;
+        let mut connection = self.lock();
+        let transaction = connection
+            .transaction()
+            .map_err(LibraryError::catalog("starting a journal transaction"))?;
+        transaction
+            .execute(
+                "DELETE FROM job_files WHERE job_id IN
+                 (SELECT job_id FROM jobs WHERE state = 'finished' AND created_ms < ?1)",
+                params![cutoff],
+            )
+            .map_err(LibraryError::catalog("pruning finished job files"))?;
+        transaction
+            .execute(
+                "DELETE FROM jobs WHERE state = 'finished' AND created_ms < ?1",
+                params![cutoff],
+            )
+            .map_err(LibraryError::catalog("pruning finished jobs"))?;
+        transaction
+            .commit()
+            .map_err(LibraryError::catalog("committing the pruning"))
     }
 
     /// Returns the highest job id used so far, 0 when there is none.
@@ -463,7 +490,7 @@ fn migrate(connection: &Connection) -> Result<(), LibraryError> {
     connection
         .execute_batch(
             "CREATE TABLE IF NOT EXISTS jobs (
-                job_id INTEGER PRIMARY KEY,
+                job_id INTEGER PRIMARY KEY AUTOINCREMENT,
                 environment TEXT NOT NULL,
                 entity_type TEXT NOT NULL,
                 entity_id TEXT NOT NULL,
@@ -560,6 +587,20 @@ mod tests {
         let files = &journal.unfinished_jobs("env").unwrap()[0].files;
         assert_eq!(files[0].stage, FileStage::Recorded);
         assert_eq!(files[0].outcome.as_ref(), Some(&outcome));
+    }
+
+    #[test]
+    fn pruning_keeps_unfinished_jobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::open(&dir.path().join("journal.sqlite3")).unwrap();
+        let finished = journal.create_job("env", &entity(), &[queued(0)]).unwrap();
+        journal.finish_job(finished).unwrap();
+        let running = journal.create_job("env", &entity(), &[queued(0)]).unwrap();
+        journal.prune_finished(0).unwrap();
+        let jobs = journal.unfinished_jobs("env").unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(jobs[0].job_id, running);
+        assert!(journal.last_job_id().unwrap() >= running);
     }
 
     #[test]

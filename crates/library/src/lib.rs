@@ -55,7 +55,7 @@ use session::SignedIn;
 /// Settings of a [`Library`].
 #[derive(Clone, Debug)]
 pub struct LibraryConfig {
-    /// Where the catalog, the job journal, the prepared cache and the image cache live;
+    /// The folder of the catalog, the job journal, the prepared cache and the image cache;
     /// created when missing.
     pub data_dir: PathBuf,
     /// How many files are prepared (decoded and encoded) at once, across all jobs; default:
@@ -69,7 +69,7 @@ pub struct LibraryConfig {
     /// First pause between two attempts of one file, doubled for each further one and
     /// jittered; default 250 ms.
     pub retry_base_delay: Duration,
-    /// Longest pause between two attempts of one file; default 10 s.
+    /// Maximum pause between two attempts of one file; default 10 s.
     pub retry_max_delay: Duration,
     /// Largest PDF document accepted, in bytes; documents are sent unchanged. Default 100 MiB.
     pub max_document_bytes: u64,
@@ -96,6 +96,9 @@ impl LibraryConfig {
         }
     }
 }
+
+/// How long finished jobs stay in the journal, in milliseconds (7 days).
+const FINISHED_JOB_RETENTION_MS: u64 = 7 * 24 * 60 * 60 * 1000;
 
 /// Timeout for establishing a connection to the API or storage.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -135,7 +138,7 @@ impl Inner {
         Arc::clone(locks.entry(scope.clone()).or_default())
     }
 
-    /// Forgets the current session if it is `expired`, so the front end asks for a sign-in.
+    /// Forgets the current session if it is `expired`, so the front end shows the sign-in screen.
     fn end_session(&self, expired: &Arc<SignedIn>) {
         self.signed_in.send_if_modified(|current| {
             let is_expired = current
@@ -179,6 +182,7 @@ impl Library {
         })?;
         let catalog = Catalog::open(&data_dir.join("catalog.sqlite3"))?;
         let journal = Journal::open(&data_dir.join("journal.sqlite3"))?;
+        journal.prune_finished(FINISHED_JOB_RETENTION_MS)?;
         let image_cache = ImageCache::open(&data_dir.join("cache"))?;
         let prepared_dir = data_dir.join("prepared");
         std::fs::create_dir_all(&prepared_dir).map_err(|source| LibraryError::Io {
@@ -256,7 +260,7 @@ impl Library {
     ///
     /// The job and its files are in the journal before this returns, so a crash after it
     /// loses nothing: [`Library::resume_jobs`] goes on with the job on the next start.
-    /// Fails only when nobody is signed in or the journal cannot be written; each file's own
+    /// Fails only when no user is signed in or the journal cannot be written. Each file's own
     /// failure is reported as an event.
     pub fn start_upload(
         &self,
@@ -289,9 +293,9 @@ impl Library {
     /// returns their ids; progress of all of them goes to `sink`.
     ///
     /// Call it after signing in at start. Files that had ended are reported again as they
-    /// ended; the others go on from their journaled stage, with their prepared output when it
-    /// is intact. A job already running in this process is not started twice. Fails when
-    /// nobody is signed in or the journal cannot be read.
+    /// ended. The others go on from their journaled stage, and reuse their prepared output when
+    /// it is intact. A job already running in this process is not started twice. Fails when no
+    /// user is signed in or the journal cannot be read.
     pub fn resume_jobs(&self, sink: ProgressSink) -> Result<Vec<JobId>, LibraryError> {
         let signed_in = self.current()?;
         let jobs = self
@@ -352,7 +356,7 @@ impl Library {
     /// shared manifest that later merges keep. The stored object itself is left in storage.
     ///
     /// When the server does not store the manifest, the removal is kept in the local catalog,
-    /// the gallery says so, and the next manifest write shares it. Fails when the name is not
+    /// the gallery shows a notice about it, and the next manifest write shares it. Fails when the name is not
     /// in the gallery.
     pub async fn remove(&self, entity: &EntityRef, file_name: &str) -> Result<(), LibraryError> {
         let signed_in = self.current()?;

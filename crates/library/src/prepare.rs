@@ -25,7 +25,7 @@ pub(crate) const PARTIAL_SUFFIX: &str = ".partial";
 /// Size of the reads that hash a file, in bytes.
 const HASH_CHUNK_BYTES: usize = 256 * 1024;
 
-/// What preparing needs from the library's settings.
+/// The library settings that preparing uses.
 #[derive(Clone)]
 pub(crate) struct PrepareSettings {
     pub preset: pers_imaging::Preset,
@@ -106,6 +106,22 @@ pub(crate) fn discard(record: &PreparedRecord) {
         && error.kind() != std::io::ErrorKind::NotFound
     {
         tracing::warn!(%error, path = %record.path, "could not delete a prepared file");
+    }
+}
+
+/// Deletes every output of `job_id` left in `dir`: those of files that failed or were skipped
+/// after a restart, and partial ones.
+pub(crate) fn clean_job_outputs(dir: &Path, job_id: JobId) {
+    let prefix = format!("{job_id}-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix)
+            && let Err(error) = std::fs::remove_file(entry.path())
+        {
+            tracing::warn!(%error, path = %entry.path().display(), "could not delete a prepared file");
+        }
     }
 }
 
@@ -298,6 +314,18 @@ mod tests {
         let record = prepare_file(&pdf, "terms.pdf", 1, 0, &settings(dir.path())).unwrap();
         std::fs::write(&pdf, b"%PDF-1.5\n%%EOF\n").unwrap();
         assert!(!is_reusable(&record));
+    }
+
+    #[test]
+    fn job_cleaning_keeps_other_jobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mine = dir.path().join("12-0-abc.png");
+        let other = dir.path().join("123-0-abc.png");
+        std::fs::write(&mine, b"x").unwrap();
+        std::fs::write(&other, b"x").unwrap();
+        clean_job_outputs(dir.path(), 12);
+        assert!(!mine.exists());
+        assert!(other.exists());
     }
 
     #[test]

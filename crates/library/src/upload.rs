@@ -1,10 +1,10 @@
 //! Upload jobs: many files onto one entity, journaled, with bounded concurrency.
 //!
-//! Each file goes through prepare (on a blocking thread, at most
-//! `prepare_concurrency` at once, into the prepared cache), skip if the
-//! manifest already lists the same file, sign (just before sending), PUT from
-//! the prepared file with progress, verify by reading the object back (size
-//! and SHA-256), and record in the shared manifest and the local catalog.
+//! Each file is prepared on a blocking thread into the prepared cache, at most
+//! `prepare_concurrency` at once. It is skipped if the manifest already lists
+//! the same file. Otherwise it is signed just before sending, sent by PUT from
+//! the prepared file with progress, verified by reading the object back (size
+//! and SHA-256), and recorded in the shared manifest and the local catalog.
 //! Sign, PUT and verify hold one of `upload_concurrency` upload slots, shared
 //! by every job. The journal records each stage, so a killed app resumes the
 //! job on its next start ([`crate::Library::resume_jobs`]). A file that fails
@@ -39,7 +39,7 @@ pub(crate) struct UploadJob {
     pub control: Arc<JobControl>,
     /// Set while the job waits for a sign-in, so the wait is reported once.
     pub waiting_for_session: AtomicBool,
-    /// What is stored already: read when the job starts, extended as files are recorded.
+    /// The entries already stored: read when the job starts, extended as files are recorded.
     pub known: tokio::sync::Mutex<Manifest>,
     /// One lock per manifest key, so identical files of one batch are uploaded once.
     pub key_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -91,6 +91,7 @@ impl UploadJob {
         results.extend(processed);
 
         self.settle().await;
+        crate::prepare::clean_job_outputs(&self.inner.prepared_dir, self.id);
         if let Err(error) = self.inner.journal.finish_job(self.id) {
             tracing::warn!(job = self.id, %error, "could not mark the job finished in the journal");
         }
@@ -120,7 +121,8 @@ impl UploadJob {
         });
     }
 
-    /// The manifest used to skip files that are already stored: the shared one, or the catalog's.
+    /// Reads the manifest used to skip files that are already stored: the catalog's merged with
+    /// the shared one, or the catalog's alone when the shared one cannot be read.
     async fn known_manifest(&self) -> Manifest {
         let session = self.current_session();
         let scope = session.scope(&self.entity);
@@ -256,14 +258,16 @@ impl UploadJob {
 
     /// Waits until the user signs in again after `expired` ended, and returns the new session.
     ///
-    /// The first file that sees the expiry reports it and ends the library's current session
-    /// if it is the expired one; the first to see the new session reports the resume.
+    /// The first file that meets the expiry reports it and ends the library's current session
+    /// if it is the expired one. The first to get the new session reports the resume.
     pub async fn renew_session(&self, expired: &Arc<SignedIn>) -> Arc<SignedIn> {
+        // The session ends before the event goes out, so a front end that reacts to the event
+        // finds no user signed in.
+        self.inner.end_session(expired);
         if !self.waiting_for_session.swap(true, Ordering::SeqCst) {
             tracing::warn!(job = self.id, "session expired; waiting for a new sign-in");
             self.emit(UploadEvent::SessionExpired { job_id: self.id });
         }
-        self.inner.end_session(expired);
         let fresh = self.inner.wait_for_session_after(expired).await;
         let mut session = self
             .session

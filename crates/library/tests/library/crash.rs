@@ -2,8 +2,9 @@
 //!
 //! The parent test runs the sandbox and starts this test binary again as the uploader (the
 //! `crash::uploader_child` test, which does nothing unless `PERS_CRASH_CHILD` names its
-//! settings). Each uploader opens the same library folder, signs in, resumes the journaled job
-//! or starts it, and is killed after a random delay; the last one runs to the end. Then the
+//! settings). Each uploader opens the same library folder, signs in, and resumes the journaled
+//! job or starts it. It is killed after a random delay, except the last one, which runs to the
+//! end. Then the
 //! store must hold exactly one object per file, the manifest one entry per file, every object
 //! must read back with the manifest's hash, and no temporary file may be left.
 //!

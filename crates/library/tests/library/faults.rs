@@ -172,7 +172,7 @@ async fn expired_session_waits_for_sign_in() {
     assert_eq!(done_files(&events).len(), 3, "{:?}", failed_files(&events));
 }
 
-/// The soak run: 10 % of PUTs answer 503, 2 % of store connections reset mid-body, signed URLs
+/// The soak run: 10 % of PUTs return 503, 2 % of store connections reset mid-body, signed URLs
 /// expire after 5 s and access tokens after 30 s. Set `PERS_SOAK_FILES` for a larger batch.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soak_under_faults_loses_nothing() {
