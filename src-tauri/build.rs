@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "start_upload",
     "pick_files",
     "preview",
+    "entity_image_support",
+    "set_entity_image",
 ];
 
 fn main() {

@@ -64,6 +64,8 @@ pub fn build_app_with<R: Runtime>(builder: Builder<R>, options: ShellOptions) ->
             commands::upload::start_upload,
             commands::dialog::pick_files,
             commands::entities::preview,
+            commands::entities::entity_image_support,
+            commands::entities::set_entity_image,
         ])
         .register_asynchronous_uri_scheme_protocol(asset_protocol::SCHEME, asset_protocol::handle)
         .setup(move |app| setup(app, options))

@@ -233,6 +233,103 @@ fn staff_listing_users_is_rejected() {
     assert_eq!(error["code"], "REJECTED", "{error}");
 }
 
+/// A 1×1 RGBA PNG.
+const TINY_PNG: [u8; 70] = [
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x64, 0xf8, 0xcf, 0x50,
+    0x0f, 0x00, 0x03, 0x86, 0x01, 0x80, 0x5a, 0x34, 0x7d, 0x6b, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// Uploads a tiny PNG to `entity` and returns its gallery item once the gallery lists it.
+fn upload_and_wait(app: &TestApp, entity: &Value) -> Value {
+    let path = app._data_dir.path().join("logo.png");
+    std::fs::write(&path, TINY_PNG).unwrap();
+    app.invoke(
+        "start_upload",
+        json!({ "entity": entity, "paths": [path], "onEvent": "__CHANNEL__:7" }),
+    )
+    .unwrap();
+    // The job reports over the channel, which this test cannot read, so the gallery is read
+    // until the file is listed: at most 100 reads, 100 ms apart.
+    for _ in 0..100 {
+        let gallery = app.invoke("gallery", json!({ "entity": entity })).unwrap();
+        if let Some(item) = gallery["items"].as_array().unwrap().first() {
+            return item.clone();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the upload to {entity} did not reach the gallery");
+}
+
+#[test]
+fn set_entity_image_updates_redemption() {
+    let app = TestApp::start(None);
+    app.sign_in_as_admin();
+    let redemptions = app
+        .invoke("list_entities", json!({ "entityType": "redemption" }))
+        .unwrap();
+    let entity = json!({ "entityType": "redemption", "id": redemptions[0]["id"] });
+    let item = upload_and_wait(&app, &entity);
+
+    let updated = app
+        .invoke(
+            "set_entity_image",
+            json!({ "entity": entity, "fileName": item["fileName"] }),
+        )
+        .unwrap();
+
+    assert_eq!(updated["id"], entity["id"]);
+    let image_url = updated["imageUrl"].as_str().unwrap();
+    assert!(
+        image_url.ends_with(item["fileName"].as_str().unwrap()),
+        "{image_url}"
+    );
+    assert!(!image_url.contains('?'), "{image_url}");
+}
+
+#[test]
+fn set_campaign_image_is_invalid_input() {
+    let app = TestApp::start(None);
+    app.sign_in_as_admin();
+
+    let error = app
+        .invoke(
+            "set_entity_image",
+            json!({ "entity": { "entityType": "campaign", "id": "c1" }, "fileName": "a.png" }),
+        )
+        .unwrap_err();
+
+    assert_eq!(error["code"], "INVALID_INPUT", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("campaign"),
+        "{error}"
+    );
+}
+
+#[test]
+fn entity_image_support_gives_reasons() {
+    let app = TestApp::start(None);
+
+    let tenant = app
+        .invoke("entity_image_support", json!({ "entityType": "tenant" }))
+        .unwrap();
+    let user = app
+        .invoke("entity_image_support", json!({ "entityType": "user" }))
+        .unwrap();
+
+    assert_eq!(
+        tenant,
+        json!({ "entityType": "tenant", "available": true, "reason": null })
+    );
+    assert_eq!(user["available"], false);
+    assert!(
+        user["reason"].as_str().unwrap().contains("no image field"),
+        "{user}"
+    );
+}
+
 #[test]
 fn wrong_password_is_invalid_credentials() {
     let app = TestApp::start(None);

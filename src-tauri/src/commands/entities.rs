@@ -1,6 +1,6 @@
 //! Entity lists, galleries and previews.
 
-use pers_library::{EntityRef, EntitySummary, EntityType, Gallery};
+use pers_library::{EntityImageSupport, EntityRef, EntitySummary, EntityType, Gallery};
 use tauri::State;
 
 use crate::asset_protocol::asset_url;
@@ -37,4 +37,25 @@ pub async fn preview(
 ) -> Result<String, CommandError> {
     let key = state.library.preview(&entity, &file_name).await?;
     Ok(asset_url(&key))
+}
+
+/// Returns whether the app can set the image field of `entity_type`, and the reason when not.
+#[tauri::command]
+pub fn entity_image_support(entity_type: EntityType) -> EntityImageSupport {
+    EntityImageSupport::of(entity_type)
+}
+
+/// Sets the image field of `entity` to the URL of its stored file `file_name` and returns the
+/// entity as the server returned it after the update.
+///
+/// Fails with `INVALID_INPUT` for entity types whose image the API cannot set, and when the file
+/// is not in the entity's gallery; with `REJECTED` when the server refuses the update.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub async fn set_entity_image(
+    state: State<'_, AppState>,
+    entity: EntityRef,
+    file_name: String,
+) -> Result<EntitySummary, CommandError> {
+    Ok(state.library.set_entity_image(&entity, &file_name).await?)
 }

@@ -7,6 +7,7 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type {
   BusinessChoice,
   CommandErrorPayload,
+  EntityImageSupport,
   EntityRef,
   EntitySummary,
   EntityType,
@@ -46,6 +47,13 @@ export interface Backend {
   pickFiles(): Promise<string[]>;
   /** Returns a URL of the larger preview image of one gallery file. */
   preview(entity: EntityRef, fileName: string): Promise<string>;
+  /** Returns whether the app can set the image field of `entityType`, with the reason if not. */
+  entityImageSupport(entityType: EntityType): Promise<EntityImageSupport>;
+  /**
+   * Writes the URL of the stored file `fileName` into the entity's image field and returns the
+   * entity as the server returned it after the update.
+   */
+  setEntityImage(entity: EntityRef, fileName: string): Promise<EntitySummary>;
   /** Subscribes to native file drag-and-drop; the returned function unsubscribes. */
   onFileDrag(handler: (event: FileDragEvent) => void): Promise<() => void>;
 }
@@ -187,6 +195,14 @@ export class TauriBackend implements Backend {
 
   preview(entity: EntityRef, fileName: string): Promise<string> {
     return call(this.invokeFn, 'preview', { entity, fileName });
+  }
+
+  entityImageSupport(entityType: EntityType): Promise<EntityImageSupport> {
+    return call(this.invokeFn, 'entity_image_support', { entityType });
+  }
+
+  setEntityImage(entity: EntityRef, fileName: string): Promise<EntitySummary> {
+    return call(this.invokeFn, 'set_entity_image', { entity, fileName });
   }
 
   async onFileDrag(handler: (event: FileDragEvent) => void): Promise<() => void> {

@@ -2,6 +2,7 @@
 
 import { BackendError, type Backend, type FileDragEvent } from './backend';
 import type {
+  EntityImageSupport,
   EntityRef,
   EntitySummary,
   EntityType,
@@ -68,6 +69,14 @@ export class SessionGuard implements Backend {
 
   preview(entity: EntityRef, fileName: string): Promise<string> {
     return this.watch(() => this.inner.preview(entity, fileName));
+  }
+
+  entityImageSupport(entityType: EntityType): Promise<EntityImageSupport> {
+    return this.watch(() => this.inner.entityImageSupport(entityType));
+  }
+
+  setEntityImage(entity: EntityRef, fileName: string): Promise<EntitySummary> {
+    return this.watch(() => this.inner.setEntityImage(entity, fileName));
   }
 
   onFileDrag(handler: (event: FileDragEvent) => void): Promise<() => void> {

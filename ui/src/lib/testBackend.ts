@@ -3,6 +3,7 @@
 import { BackendError, type Backend, type FileDragEvent } from './backend';
 import type {
   BusinessChoice,
+  EntityImageSupport,
   EntityRef,
   EntitySummary,
   EntityType,
@@ -47,6 +48,10 @@ export class TestBackend implements Backend {
   /** How many times `signOut` was called. */
   signOutCalls = 0;
   readonly uploads: RecordedUpload[] = [];
+  /** Every `setEntityImage` call, as `type/id/fileName`. */
+  readonly imageUpdates: string[] = [];
+  /** When set, `setEntityImage` rejects with it. */
+  setImageError: BackendError | null = null;
   private dragHandlers: ((event: FileDragEvent) => void)[] = [];
 
   async sandboxInfo(): Promise<SandboxInfo> {
@@ -106,6 +111,36 @@ export class TestBackend implements Backend {
 
   async preview(entity: EntityRef, fileName: string): Promise<string> {
     return `test://preview/${entity.entityType}/${entity.id}/${fileName}`;
+  }
+
+  /** Redemptions and the tenant can be set, as in the core. */
+  async entityImageSupport(entityType: EntityType): Promise<EntityImageSupport> {
+    if (entityType === 'redemption' || entityType === 'tenant') {
+      return { entityType, available: true, reason: null };
+    }
+    return { entityType, available: false, reason: `A ${entityType} image cannot be set.` };
+  }
+
+  /**
+   * Sets the scripted entity's `imageUrl` to `https://storage.test/{type}/{id}/{fileName}` and
+   * returns it, or rejects with `setImageError`.
+   */
+  async setEntityImage(entity: EntityRef, fileName: string): Promise<EntitySummary> {
+    this.requireSession('set_entity_image');
+    this.imageUpdates.push(`${entity.entityType}/${entity.id}/${fileName}`);
+    if (this.setImageError) throw this.setImageError;
+    const list = this.entities[entity.entityType] ?? [];
+    const index = list.findIndex((item) => item.id === entity.id);
+    if (index < 0) {
+      throw new BackendError(
+        'set_entity_image',
+        'REJECTED',
+        `No ${entity.entityType} ${entity.id}.`,
+      );
+    }
+    const imageUrl = `https://storage.test/${entity.entityType}/${entity.id}/${fileName}`;
+    list[index] = { ...list[index], imageUrl };
+    return list[index];
   }
 
   async onFileDrag(handler: (event: FileDragEvent) => void): Promise<() => void> {

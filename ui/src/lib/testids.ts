@@ -73,6 +73,11 @@ export const testIds = {
   previewModal: 'preview-modal',
   previewImage: 'preview-image',
   previewClose: 'preview-close',
+  previewSetImage: 'preview-set-image',
+  previewSetImageHelp: 'preview-set-image-help',
+  previewSetImageReason: 'preview-set-image-reason',
+  previewSetImageDone: 'preview-set-image-done',
+  previewSetImageError: 'preview-set-image-error',
 } as const;
 
 /** Any one of the test ids. */

@@ -106,6 +106,14 @@ export interface EntitySummary {
   isActive?: boolean | null;
 }
 
+/** `pers_library::EntityImageSupport`: whether the app can set an entity type's image field. */
+export interface EntityImageSupport {
+  entityType: EntityType;
+  available: boolean;
+  /** Why it cannot, as a sentence to show; `null` when it can. */
+  reason?: string | null;
+}
+
 /** `pers_library::GalleryItem`: one stored asset of an entity. */
 export interface GalleryItem {
   fileName: string;

@@ -3,6 +3,7 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import App from '../../App.svelte';
+import { BackendError } from '../../lib/backend';
 import { ENTITY_TYPES } from '../../lib/entities';
 import { testIds } from '../../lib/testids';
 import { TestBackend } from '../../lib/testBackend';
@@ -41,8 +42,10 @@ async function signedInApp(): Promise<TestBackend> {
 
 async function openFirst(type: EntityType) {
   await fireEvent.click(screen.getByTestId(TAB_IDS[type]));
-  const item = await screen.findByText(`${type} 1`);
-  await fireEvent.click(item);
+  const items = await screen.findAllByTestId(testIds.entityItem);
+  const item = items.find((element) => element.textContent?.includes(`${type} 1`));
+  expect(item, `${type} 1 is listed`).toBeDefined();
+  await fireEvent.click(item!);
   await screen.findByTestId(testIds.entityDetail);
 }
 
@@ -85,5 +88,87 @@ describe('entity screen', () => {
 
     expect(screen.getByTestId(testIds.entityImageUrl).textContent).toBe('(empty)');
     expect(screen.getByTestId(testIds.entityItem).textContent).toContain('no image');
+  });
+});
+
+/** Opens the first gallery item of the first entity of `type`, whose gallery has one image. */
+async function openGalleryItem(backend: TestBackend, type: EntityType) {
+  backend.galleries.set(`${type}/1`, {
+    source: 'shared',
+    items: [
+      {
+        fileName: 'logo-1a2b.png',
+        originalName: 'logo.png',
+        contentType: 'image/png',
+        sizeBytes: 1200,
+        uploadedAt: '2026-01-02T03:04:05Z',
+        sha256: 'ab'.repeat(32),
+      },
+    ],
+  });
+  await openFirst(type);
+  await fireEvent.click(await screen.findByTestId(testIds.galleryItem));
+  await screen.findByTestId(testIds.previewModal);
+}
+
+describe('set as entity image', () => {
+  it('updates the redemption image field shown', async () => {
+    const backend = await signedInApp();
+    await openGalleryItem(backend, 'redemption');
+    const button = (await screen.findByTestId(testIds.previewSetImage)) as HTMLButtonElement;
+    expect(button.disabled).toBe(false);
+    expect(screen.getByTestId(testIds.previewSetImageHelp).textContent).toContain(
+      'without the signature',
+    );
+
+    await fireEvent.click(button);
+
+    await screen.findByTestId(testIds.previewSetImageDone);
+    expect(backend.imageUpdates).toEqual(['redemption/1/logo-1a2b.png']);
+    expect(screen.getByTestId(testIds.entityImageUrl).textContent).toBe(
+      'https://storage.test/redemption/1/logo-1a2b.png',
+    );
+  });
+
+  it('keeps the new field when the entity is picked again', async () => {
+    const backend = await signedInApp();
+    await openGalleryItem(backend, 'tenant');
+    await fireEvent.click(await screen.findByTestId(testIds.previewSetImage));
+    await screen.findByTestId(testIds.previewSetImageDone);
+    await fireEvent.click(screen.getByTestId(testIds.previewClose));
+
+    await fireEvent.click(screen.getByTestId(testIds.entityTabCampaign));
+    await openFirst('tenant');
+
+    expect(screen.getByTestId(testIds.entityImageUrl).textContent).toBe(
+      'https://storage.test/tenant/1/logo-1a2b.png',
+    );
+  });
+
+  it('is disabled with the reason for campaigns', async () => {
+    const backend = await signedInApp();
+    await openGalleryItem(backend, 'campaign');
+
+    const button = (await screen.findByTestId(testIds.previewSetImage)) as HTMLButtonElement;
+
+    expect(button.disabled).toBe(true);
+    expect(screen.getByTestId(testIds.previewSetImageReason).textContent).toBe(
+      'A campaign image cannot be set.',
+    );
+    expect(screen.queryByTestId(testIds.previewSetImageHelp)).toBeNull();
+  });
+
+  it('shows the server error', async () => {
+    const backend = await signedInApp();
+    backend.setImageError = new BackendError('set_entity_image', 'REJECTED', 'Admins only.');
+    await openGalleryItem(backend, 'redemption');
+
+    await fireEvent.click(await screen.findByTestId(testIds.previewSetImage));
+
+    const error = await screen.findByTestId(testIds.previewSetImageError);
+    expect(error.textContent).toBe('Admins only.');
+    expect(screen.getByTestId(testIds.entityImageUrl).textContent).toBe(
+      'https://cdn.example/redemption.png',
+    );
   });
 });
