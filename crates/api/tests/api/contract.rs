@@ -168,6 +168,21 @@ fn business_example_decodes() {
 }
 
 #[test]
+fn business_image_alias_decodes() {
+    // The documentation does not publish the image field's name, so `image` is read too.
+    let example =
+        json!({ "id": 7, "displayName": "Seven", "image": "https://cdn.example.com/7.png" });
+
+    let business: Business = serde_json::from_value(example).unwrap();
+
+    assert_eq!(business.id, "7");
+    assert_eq!(
+        business.summary().image_url.as_deref(),
+        Some("https://cdn.example.com/7.png")
+    );
+}
+
+#[test]
 fn tenant_example_decodes_without_keys() {
     let example = json!({
         "id": "902a3260-bc4b-46eb-a07a-b2c86625ba78",
