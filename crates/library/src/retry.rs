@@ -74,8 +74,9 @@ fn is_transient_status(status: u16) -> bool {
 ///
 /// The ceiling is `base × 2^(attempt - 1)`, capped at `max`, and the pause is drawn uniformly
 /// between half the ceiling and the ceiling, so clients that failed together spread out.
-// NOTE: a `Retry-After` header is not honoured yet, because neither `ApiError` nor
-// `TransferError` carries it; a 429 waits this backoff instead.
+// NOTE: `ApiClient` already waits `Retry-After` in its own retries of URL signing. A storage
+// 429's `Retry-After` is not honoured, because `TransferError` does not carry the header, so
+// it waits this backoff instead.
 pub(crate) fn backoff(attempt: u32, base: Duration, max: Duration) -> Duration {
     let exponent = attempt.saturating_sub(1).min(20);
     let ceiling = base.saturating_mul(1 << exponent).min(max);

@@ -156,7 +156,7 @@ impl UploadJob {
     }
 
     /// Signs, PUTs and verifies until it works, the cause is not transient, or the attempts
-    /// run out; an expired session waits for a sign-in without using up an attempt.
+    /// run out. An expired session waits for a sign-in without using up an attempt.
     async fn send_with_retries(
         &self,
         file: &JournalFile,
@@ -196,7 +196,7 @@ impl UploadJob {
         }
     }
 
-    /// One attempt: a fresh signed URL, the PUT, and the read-back check, in one upload slot.
+    /// Makes one attempt in one upload slot: a fresh signed URL, the PUT, and the read-back check.
     async fn send_once(
         &self,
         session: &SignedIn,
@@ -234,7 +234,7 @@ impl UploadJob {
         verify_stored(session, &self.inner.transfer, &self.entity, prepared).await
     }
 
-    /// Tells whether storage already holds exactly the prepared bytes under their derived name.
+    /// Tells whether storage already contains exactly the prepared bytes under their derived name.
     async fn already_stored(&self, prepared: &PreparedRecord) -> bool {
         let session = self.current_session();
         verify_stored(&session, &self.inner.transfer, &self.entity, prepared)
@@ -245,8 +245,8 @@ impl UploadJob {
     /// Records `entry` in the shared manifest and the catalog; returns whether it is shared.
     ///
     /// When the shared manifest cannot be written after retries, the entry is kept in the
-    /// catalog only and marked unshared, so the gallery shows it from there and says so, and the
-    /// next write of the manifest shares it.
+    /// catalog only and marked unshared. The gallery then lists it from the catalog with a
+    /// notice, and the next write of the manifest shares it.
     async fn record(&self, entry: &ManifestEntry) -> Result<bool, LibraryError> {
         let mut attempts = 0;
         loop {
@@ -408,5 +408,5 @@ async fn verify_stored(
 /// Default first pause between two attempts of one file; it doubles with each further attempt.
 pub(crate) const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(250);
 
-/// Default longest pause between two attempts of one file.
+/// Default maximum pause between two attempts of one file.
 pub(crate) const DEFAULT_RETRY_MAX_DELAY: Duration = Duration::from_secs(10);
