@@ -26,6 +26,7 @@ pub mod manifest;
 mod manifest_store;
 pub mod naming;
 mod prepare;
+mod remember;
 mod remove;
 mod retry;
 mod session;
@@ -43,7 +44,8 @@ pub use entities::EntityImageSupport;
 pub use error::{ErrorCode, LibraryError};
 pub use events::{JobId, ProgressSink, QueuedFile, Stage, UploadEvent};
 pub use image_cache::CachedImage;
-pub use pers_api::{AuthType, BusinessOption, EntitySummary, EntityType};
+pub use pers_api::{AuthType, BusinessOption, EntitySummary, EntityType, Secret};
+pub use remember::RememberedSession;
 pub use types::{EntityRef, Gallery, GalleryItem, GallerySource, SessionInfo, SignInRequest};
 
 use catalog::{Catalog, CatalogScope};
