@@ -31,6 +31,8 @@ struct ChildSettings {
     library_dir: PathBuf,
     files: Vec<PathBuf>,
     entity_id: String,
+    /// Upload attempts per file; the library's default when `None`.
+    max_attempts: Option<u32>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -62,19 +64,19 @@ async fn killed_uploads_resume_exactly_once() {
     let library_dir = tempfile::tempdir().unwrap();
     let files = write_distinct_pngs(files_dir.path(), 0, file_count);
     let settings_path = files_dir.path().join("child.json");
-    write_settings(&world, &settings_path, library_dir.path(), files);
+    write_settings(&world, &settings_path, library_dir.path(), files, None);
 
     let started = Instant::now();
     let mut killed = 0;
     for run in 0..kills {
         let mut child = spawn_uploader(&settings_path);
-        let delay = rand::rng().random_range(150..1500);
+        let delay = rand::rng().random_range(100..900);
         tokio::time::sleep(Duration::from_millis(delay)).await;
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
+        if child.try_wait().is_none() {
+            child.kill();
             killed += 1;
         }
-        let status = child.wait().unwrap();
+        let status = child.wait();
         println!("run {run}: stopped after {delay} ms ({status})");
     }
     let mut last = spawn_uploader(&settings_path);
@@ -86,6 +88,61 @@ async fn killed_uploads_resume_exactly_once() {
     );
 
     check_exactly_once(&world, file_count, library_dir.path()).await;
+}
+
+/// Kills the uploader once every file is prepared but none could be stored, deletes the
+/// sources, and resumes: the files can then only be sent from the prepared cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resumed_files_are_not_prepared_again() {
+    let world = crate::support::signed_in_world("business").await;
+    let faults = world.sandbox.faults();
+    faults.fail_storage(Some("PUT"), 503, 100).unwrap();
+    let files_dir = tempfile::tempdir().unwrap();
+    let library_dir = tempfile::tempdir().unwrap();
+    let file_count = 5;
+    let files = write_distinct_pngs(files_dir.path(), 500, file_count);
+    let settings_path = files_dir.path().join("child.json");
+    write_settings(
+        &world,
+        &settings_path,
+        library_dir.path(),
+        files.clone(),
+        Some(1000),
+    );
+
+    let mut child = spawn_uploader(&settings_path);
+    let prepared_dir = library_dir.path().join("prepared");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while prepared_outputs(&prepared_dir) < file_count as usize {
+        assert!(
+            Instant::now() < deadline,
+            "the uploader prepares every file"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The journal records a file as prepared right after its output is renamed into place.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    child.kill();
+    child.wait();
+    for file in &files {
+        std::fs::remove_file(file).unwrap();
+    }
+    faults.clear();
+
+    let mut resumed = spawn_uploader(&settings_path);
+    let status = wait_with_timeout(&mut resumed, Duration::from_secs(120)).await;
+    assert!(status.success(), "the resumed uploader finishes: {status}");
+    check_exactly_once(&world, file_count, library_dir.path()).await;
+}
+
+fn prepared_outputs(dir: &Path) -> usize {
+    if !dir.is_dir() {
+        return 0;
+    }
+    crate::support::files_under(dir)
+        .iter()
+        .filter(|path| !path.to_string_lossy().ends_with(".partial"))
+        .count()
 }
 
 async fn check_exactly_once(world: &crate::support::World, file_count: u32, library_dir: &Path) {
@@ -118,6 +175,7 @@ fn write_settings(
     path: &Path,
     library_dir: &Path,
     files: Vec<PathBuf>,
+    max_attempts: Option<u32>,
 ) {
     let request = crate::support::sign_in_request(&world.sandbox, "business");
     let settings = ChildSettings {
@@ -131,30 +189,58 @@ fn write_settings(
         library_dir: library_dir.to_owned(),
         files,
         entity_id: world.entity.id.clone(),
+        max_attempts,
     };
     std::fs::write(path, serde_json::to_vec(&settings).unwrap()).unwrap();
 }
 
-fn spawn_uploader(settings: &Path) -> Child {
-    Command::new(std::env::current_exe().unwrap())
+/// An uploader process, killed when dropped so that a failing test leaves none behind.
+struct Uploader(Child);
+
+impl Uploader {
+    fn try_wait(&mut self) -> Option<std::process::ExitStatus> {
+        self.0.try_wait().unwrap()
+    }
+
+    fn kill(&mut self) {
+        self.0.kill().unwrap();
+    }
+
+    fn wait(&mut self) -> std::process::ExitStatus {
+        self.0.wait().unwrap()
+    }
+}
+
+impl Drop for Uploader {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+fn spawn_uploader(settings: &Path) -> Uploader {
+    let child = Command::new(std::env::current_exe().unwrap())
         .args(["crash::uploader_child", "--exact", "--nocapture"])
         .env(CHILD_ENV, settings)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
-        .unwrap()
+        .unwrap();
+    Uploader(child)
 }
 
-async fn wait_with_timeout(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
+async fn wait_with_timeout(child: &mut Uploader, timeout: Duration) -> std::process::ExitStatus {
     let deadline = Instant::now() + timeout;
     loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = child.try_wait() {
             return status;
         }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("the uploader did not finish within {timeout:?}");
-        }
+        assert!(
+            Instant::now() < deadline,
+            "the uploader did not finish within {timeout:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -167,7 +253,11 @@ async fn uploader_child() {
     };
     let settings: ChildSettings =
         serde_json::from_slice(&std::fs::read(&settings_path).unwrap()).unwrap();
-    let library = Library::open(LibraryConfig::new(&settings.library_dir)).unwrap();
+    let mut config = LibraryConfig::new(&settings.library_dir);
+    if let Some(max_attempts) = settings.max_attempts {
+        config.max_attempts = max_attempts;
+    }
+    let library = Library::open(config).unwrap();
     let sign_in = &settings.sign_in;
     library
         .sign_in(pers_library::SignInRequest {
