@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "sign_in",
     "sign_out",
     "session_info",
+    "resume_session",
     "list_entities",
     "gallery",
     "start_upload",

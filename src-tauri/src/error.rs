@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use pers_library::{BusinessOption, ErrorCode, LibraryError};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
+use crate::keychain::KeychainError;
+
 /// A failed command. The front end reads `code` to decide what to do and shows `message`.
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -23,6 +25,10 @@ pub enum CommandError {
         /// The sandbox's own error message.
         reason: String,
     },
+
+    /// The OS keychain failed while the saved session was read.
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
 
     /// The task running a command panicked or was cancelled, which is a bug.
     #[error("{command} failed unexpectedly ({reason}); try again, or restart the app")]
@@ -47,6 +53,8 @@ pub enum CommandError {
 enum ShellErrorCode {
     /// The front end then offers the other environments instead of the sandbox.
     SandboxUnavailable,
+    /// The front end shows the sign-in screen with the message.
+    KeychainFailed,
 }
 
 /// A business the account may act for, as the sign-in screen's business picker lists it.
@@ -85,6 +93,7 @@ impl CommandError {
             CommandError::SandboxUnavailable { .. } => {
                 Code::Shell(ShellErrorCode::SandboxUnavailable)
             }
+            CommandError::Keychain(_) => Code::Shell(ShellErrorCode::KeychainFailed),
             CommandError::NonUtf8Path { .. } => Code::Library(ErrorCode::InvalidInput),
             CommandError::TaskFailed { .. } => Code::Library(ErrorCode::Internal),
         }
@@ -173,6 +182,22 @@ mod tests {
 
         assert_eq!(value["code"], "SANDBOX_UNAVAILABLE");
         assert!(value["message"].as_str().unwrap().contains("port in use"));
+    }
+
+    #[test]
+    fn keychain_failure_has_its_own_code() {
+        let error = CommandError::from(KeychainError::Failed {
+            action: "read",
+            reason: "locked".into(),
+        });
+
+        let value = serde_json::to_value(&error).unwrap();
+
+        assert_eq!(value["code"], "KEYCHAIN_FAILED");
+        assert_eq!(
+            value["message"],
+            "The OS keychain failed to read the saved session (locked)"
+        );
     }
 
     #[test]

@@ -12,8 +12,10 @@
 pub mod asset_protocol;
 pub mod commands;
 pub mod error;
+pub mod keychain;
 mod logging;
 pub mod options;
+pub mod remember;
 mod sandbox;
 pub mod state;
 
@@ -22,7 +24,9 @@ use std::path::PathBuf;
 use pers_library::{Library, LibraryConfig};
 use tauri::{App, Builder, Manager, Runtime, WebviewWindowBuilder};
 
+use crate::keychain::Keychain;
 use crate::options::ShellOptions;
+use crate::remember::RememberState;
 use crate::sandbox::SandboxState;
 use crate::state::AppState;
 
@@ -59,6 +63,7 @@ pub fn build_app_with<R: Runtime>(builder: Builder<R>, options: ShellOptions) ->
             commands::session::sign_in,
             commands::session::sign_out,
             commands::session::session_info,
+            commands::session::resume_session,
             commands::entities::list_entities,
             commands::entities::gallery,
             commands::upload::start_upload,
@@ -83,9 +88,14 @@ fn setup<R: Runtime>(
     tracing::info!(data_dir = %data_dir.display(), "starting PERS Asset Manager");
 
     let library = Library::open(LibraryConfig::new(data_dir.join("library")))?;
+    let keychain = options
+        .keychain
+        .clone()
+        .unwrap_or_else(|| Keychain::os(format!("session {}", data_dir.display())));
     app.manage(AppState {
         library,
         sandbox: SandboxState::new(),
+        remember: RememberState::new(keychain),
         options,
     });
 

@@ -3,6 +3,8 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use crate::keychain::Keychain;
+
 /// Overrides the data dir (library, sandbox and logs) when set.
 pub const DATA_DIR_VAR: &str = "PERS_ASSET_MANAGER_DATA_DIR";
 
@@ -17,6 +19,9 @@ pub struct ShellOptions {
     pub data_dir: Option<PathBuf>,
     /// Paths that `pick_files` returns in place of the dialog; `None` opens the dialog.
     pub scripted_pick: Option<Vec<PathBuf>>,
+    /// Where "remember me" saves the session; `None` uses the OS keychain, with an account
+    /// named after the data dir.
+    pub keychain: Option<Keychain>,
 }
 
 impl ShellOptions {
@@ -26,6 +31,7 @@ impl ShellOptions {
             data_dir: non_empty(std::env::var_os(DATA_DIR_VAR)).map(PathBuf::from),
             scripted_pick: non_empty(std::env::var_os(PICK_FILES_VAR))
                 .map(|value| std::env::split_paths(&value).collect()),
+            keychain: None,
         }
     }
 }

@@ -22,6 +22,18 @@ pub struct SandboxDetails {
     accounts: Vec<DemoAccountDetails>,
 }
 
+impl SandboxDetails {
+    /// Returns the running sandbox's API base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Returns the running sandbox's project key.
+    pub fn project_key(&self) -> &str {
+        &self.project_key
+    }
+}
+
 /// One demo account offered as a one-click fill.
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,8 +3,9 @@
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use pers_asset_manager::keychain::Keychain;
 use pers_asset_manager::options::ShellOptions;
 use pers_asset_manager::{MAIN_WINDOW, build_app_with, context};
 use serde_json::{Value, json};
@@ -13,19 +14,35 @@ use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewWindow};
 
-/// A running mock app over its own data dir, which is removed when this is dropped.
+/// A running mock app over a data dir. A dir that the app made itself is removed when this is
+/// dropped.
 struct TestApp {
     _app: App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
-    _data_dir: tempfile::TempDir,
+    data_dir: PathBuf,
+    _own_dir: Option<tempfile::TempDir>,
 }
 
 impl TestApp {
+    /// Starts an app over a new data dir, with a mock keychain of its own.
     fn start(scripted_pick: Option<Vec<PathBuf>>) -> TestApp {
         let data_dir = tempfile::tempdir().unwrap();
+        let keychain = Keychain::mock("test").unwrap();
+        let mut app = TestApp::start_in(data_dir.path(), keychain, scripted_pick);
+        app._own_dir = Some(data_dir);
+        app
+    }
+
+    /// Starts an app over `data_dir` with `keychain`, as a restart of the app would.
+    fn start_in(
+        data_dir: &Path,
+        keychain: Keychain,
+        scripted_pick: Option<Vec<PathBuf>>,
+    ) -> TestApp {
         let options = ShellOptions {
-            data_dir: Some(data_dir.path().to_path_buf()),
+            data_dir: Some(data_dir.to_path_buf()),
             scripted_pick,
+            keychain: Some(keychain),
         };
         let mut app = build_app_with(mock_builder(), options)
             .build(context())
@@ -38,7 +55,8 @@ impl TestApp {
         TestApp {
             _app: app,
             window,
-            _data_dir: data_dir,
+            data_dir: data_dir.to_path_buf(),
+            _own_dir: None,
         }
     }
 
@@ -69,6 +87,12 @@ impl TestApp {
     }
 
     fn sign_in_as_admin(&self) -> Value {
+        let request = self.admin_request();
+        self.invoke("sign_in", json!({ "request": request }))
+            .unwrap()
+    }
+
+    fn admin_request(&self) -> Value {
         let sandbox = self.invoke("sandbox_info", json!({})).unwrap();
         let account = sandbox["accounts"]
             .as_array()
@@ -77,7 +101,7 @@ impl TestApp {
             .find(|account| account["kind"] == "tenant")
             .unwrap()
             .clone();
-        let request = json!({
+        json!({
             "environment": "sandbox",
             "baseUrl": sandbox["baseUrl"],
             "identityUrl": sandbox["identityUrl"],
@@ -85,9 +109,7 @@ impl TestApp {
             "email": account["email"],
             "password": account["password"],
             "kind": "tenant",
-        });
-        self.invoke("sign_in", json!({ "request": request }))
-            .unwrap()
+        })
     }
 
     /// Returns a sign-in request for the first business demo account that `pick` accepts.
@@ -244,7 +266,7 @@ const TINY_PNG: [u8; 70] = [
 
 /// Uploads a tiny PNG to `entity` and returns its gallery item once the gallery lists it.
 fn upload_and_wait(app: &TestApp, entity: &Value) -> Value {
-    let path = app._data_dir.path().join("logo.png");
+    let path = app.data_dir.join("logo.png");
     std::fs::write(&path, TINY_PNG).unwrap();
     app.invoke(
         "start_upload",
@@ -327,6 +349,158 @@ fn entity_image_support_gives_reasons() {
     assert!(
         user["reason"].as_str().unwrap().contains("no image field"),
         "{user}"
+    );
+}
+
+#[test]
+fn remembered_session_resumes_after_restart() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::mock("session").unwrap();
+    let first = TestApp::start_in(data_dir.path(), keychain.clone(), None);
+    let request = first.admin_request();
+    let signed_in = first
+        .invoke("sign_in", json!({ "request": request, "remember": true }))
+        .unwrap();
+    assert!(signed_in.get("rememberError").is_none(), "{signed_in}");
+    let saved = keychain.load().unwrap().unwrap();
+    assert!(
+        saved.expose().contains("refreshToken"),
+        "the keychain has the session"
+    );
+    drop(first);
+
+    let next = TestApp::start_in(data_dir.path(), keychain.clone(), None);
+    let resumed = next.invoke("resume_session", json!({})).unwrap();
+
+    assert_eq!(resumed["email"], signed_in["email"]);
+    assert_eq!(resumed["kind"], "tenant");
+    let sandbox = next.invoke("sandbox_info", json!({})).unwrap();
+    assert_eq!(
+        resumed["baseUrl"], sandbox["baseUrl"],
+        "the sandbox's new port is used"
+    );
+    assert_eq!(next.invoke("session_info", json!({})).unwrap(), resumed);
+    let tenants = next
+        .invoke("list_entities", json!({ "entityType": "tenant" }))
+        .unwrap();
+    assert_eq!(tenants.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn nothing_remembered_resumes_nothing() {
+    let app = TestApp::start(None);
+
+    let resumed = app.invoke("resume_session", json!({})).unwrap();
+
+    assert_eq!(resumed, Value::Null);
+}
+
+#[test]
+fn sign_out_wipes_remembered_session() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::mock("session").unwrap();
+    let app = TestApp::start_in(data_dir.path(), keychain.clone(), None);
+    let request = app.admin_request();
+    app.invoke("sign_in", json!({ "request": request, "remember": true }))
+        .unwrap();
+
+    app.invoke("sign_out", json!({})).unwrap();
+
+    assert!(keychain.load().unwrap().is_none(), "the entry is wiped");
+    assert_eq!(
+        app.invoke("resume_session", json!({})).unwrap(),
+        Value::Null
+    );
+}
+
+#[test]
+fn sign_in_without_remember_wipes_entry() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::mock("session").unwrap();
+    let app = TestApp::start_in(data_dir.path(), keychain.clone(), None);
+    keychain
+        .save(&pers_library::Secret::new("{}".to_owned()))
+        .unwrap();
+    let request = app.admin_request();
+
+    app.invoke("sign_in", json!({ "request": request }))
+        .unwrap();
+
+    assert!(keychain.load().unwrap().is_none(), "nothing is kept");
+}
+
+#[test]
+fn rejected_saved_session_is_wiped() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::mock("session").unwrap();
+    let first = TestApp::start_in(data_dir.path(), keychain.clone(), None);
+    let request = first.admin_request();
+    first
+        .invoke("sign_in", json!({ "request": request, "remember": true }))
+        .unwrap();
+    drop(first);
+    let saved = keychain.load().unwrap().unwrap();
+    let mut stored: Value = serde_json::from_str(saved.expose()).unwrap();
+    stored["refreshToken"] = json!("not-a-refresh-token");
+    keychain
+        .save(&pers_library::Secret::new(stored.to_string()))
+        .unwrap();
+
+    let next = TestApp::start_in(data_dir.path(), keychain.clone(), None);
+    let error = next.invoke("resume_session", json!({})).unwrap_err();
+
+    assert_eq!(error["code"], "NOT_SIGNED_IN", "{error}");
+    assert!(
+        !error["message"]
+            .as_str()
+            .unwrap()
+            .contains("not-a-refresh-token"),
+        "{error}"
+    );
+    assert!(keychain.load().unwrap().is_none(), "the entry is wiped");
+    assert_eq!(next.invoke("session_info", json!({})).unwrap(), Value::Null);
+}
+
+#[test]
+fn unreadable_saved_session_is_invalid_input() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::mock("session").unwrap();
+    keychain
+        .save(&pers_library::Secret::new("not json".to_owned()))
+        .unwrap();
+    let app = TestApp::start_in(data_dir.path(), keychain.clone(), None);
+
+    let error = app.invoke("resume_session", json!({})).unwrap_err();
+
+    assert_eq!(error["code"], "INVALID_INPUT", "{error}");
+    assert!(keychain.load().unwrap().is_none(), "the entry is wiped");
+}
+
+#[test]
+fn missing_keychain_reports_remember_error() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::unavailable("no Secret Service");
+    let app = TestApp::start_in(data_dir.path(), keychain, None);
+    let request = app.admin_request();
+
+    let signed_in = app
+        .invoke("sign_in", json!({ "request": request, "remember": true }))
+        .unwrap();
+
+    let reason = signed_in["rememberError"].as_str().unwrap();
+    assert!(reason.contains("no Secret Service"), "{reason}");
+    assert_eq!(signed_in["kind"], "tenant", "the sign-in stands");
+    assert_eq!(
+        app.invoke("resume_session", json!({})).unwrap(),
+        signed_in
+            .as_object()
+            .map(|fields| {
+                let mut fields = fields.clone();
+                fields.remove("rememberError");
+                Value::Object(fields)
+            })
+            .unwrap(),
+        "the current session is returned"
     );
 }
 

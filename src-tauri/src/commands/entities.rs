@@ -14,7 +14,9 @@ pub async fn list_entities(
     state: State<'_, AppState>,
     entity_type: EntityType,
 ) -> Result<Vec<EntitySummary>, CommandError> {
-    Ok(state.library.list_entities(entity_type).await?)
+    let entities = state.library.list_entities(entity_type).await;
+    state.remember.save_if_refreshed(&state.library).await;
+    Ok(entities?)
 }
 
 /// Lists an entity's stored images; thumbnails load through the `pers-asset` scheme.
@@ -24,7 +26,9 @@ pub async fn gallery(
     state: State<'_, AppState>,
     entity: EntityRef,
 ) -> Result<Gallery, CommandError> {
-    Ok(state.library.gallery(&entity).await?)
+    let gallery = state.library.gallery(&entity).await;
+    state.remember.save_if_refreshed(&state.library).await;
+    Ok(gallery?)
 }
 
 /// Fetches the larger preview of one stored image and returns its `pers-asset` URL.
@@ -57,5 +61,7 @@ pub async fn set_entity_image(
     entity: EntityRef,
     file_name: String,
 ) -> Result<EntitySummary, CommandError> {
-    Ok(state.library.set_entity_image(&entity, &file_name).await?)
+    let updated = state.library.set_entity_image(&entity, &file_name).await;
+    state.remember.save_if_refreshed(&state.library).await;
+    Ok(updated?)
 }

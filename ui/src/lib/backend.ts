@@ -16,6 +16,7 @@ import type {
   JobId,
   SandboxInfo,
   SessionInfo,
+  SignInOutcome,
   SignInRequest,
   UploadEvent,
 } from './types';
@@ -31,10 +32,20 @@ export type FileDragEvent =
 export interface Backend {
   /** Waits until the embedded sandbox is running and returns how to reach it. */
   sandboxInfo(): Promise<SandboxInfo>;
-  signIn(request: SignInRequest): Promise<SessionInfo>;
+  /**
+   * Signs in. With `remember`, the shell also saves the session in the OS keychain for the next
+   * start; without it, any saved session is wiped.
+   */
+  signIn(request: SignInRequest, remember?: boolean): Promise<SignInOutcome>;
+  /** Signs out and wipes the session saved in the OS keychain. */
   signOut(): Promise<void>;
   /** Returns the current session, or `null` when no user is signed in. */
   sessionInfo(): Promise<SessionInfo | null>;
+  /**
+   * Resumes the session that "remember me" saved, or returns `null` when none is saved. Rejects
+   * when the saved session is no longer accepted or cannot be read.
+   */
+  resumeSession(): Promise<SessionInfo | null>;
   listEntities(entityType: EntityType): Promise<EntitySummary[]>;
   gallery(entity: EntityRef): Promise<Gallery>;
   /** Starts uploading `paths` to `entity`; `onEvent` receives every progress event of the job. */
@@ -91,6 +102,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'INVALID_INPUT',
   'INTERNAL',
   'SANDBOX_UNAVAILABLE',
+  'KEYCHAIN_FAILED',
 ];
 
 function isCommandErrorPayload(value: unknown): value is CommandErrorPayload {
@@ -159,8 +171,8 @@ export class TauriBackend implements Backend {
     return call(this.invokeFn, 'sandbox_info');
   }
 
-  signIn(request: SignInRequest): Promise<SessionInfo> {
-    return call(this.invokeFn, 'sign_in', { request });
+  signIn(request: SignInRequest, remember = false): Promise<SignInOutcome> {
+    return call(this.invokeFn, 'sign_in', { request, remember });
   }
 
   signOut(): Promise<void> {
@@ -169,6 +181,10 @@ export class TauriBackend implements Backend {
 
   sessionInfo(): Promise<SessionInfo | null> {
     return call(this.invokeFn, 'session_info');
+  }
+
+  resumeSession(): Promise<SessionInfo | null> {
+    return call(this.invokeFn, 'resume_session');
   }
 
   listEntities(entityType: EntityType): Promise<EntitySummary[]> {

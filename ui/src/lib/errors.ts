@@ -32,3 +32,16 @@ export function describeError(error: unknown): ShownError {
   console.error('unexpected error in the front end', error);
   return { message: 'Something went wrong in the app. Try again, or restart it.', retryable: true };
 }
+
+/**
+ * Returns the sign-in screen's notice when the session saved by "remember me" could not be
+ * resumed at start: expired when the server rejected it, and the reason otherwise.
+ */
+export function resumeFailedNotice(error: unknown): string {
+  if (error instanceof BackendError && error.code === 'NOT_SIGNED_IN') {
+    return 'Your saved session has expired. Sign in again.';
+  }
+  const { message } = describeError(error);
+  const sentence = message.endsWith('.') ? message : `${message}.`;
+  return `Your saved session could not be resumed: ${sentence} Sign in again.`;
+}

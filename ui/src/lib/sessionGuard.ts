@@ -10,14 +10,15 @@ import type {
   JobId,
   SandboxInfo,
   SessionInfo,
+  SignInOutcome,
   SignInRequest,
   UploadEvent,
 } from './types';
 
 /**
  * A `Backend` that passes every call to `inner` and calls `onSessionEnded` when a call fails with
- * `NOT_SIGNED_IN`, before rethrowing the error. `signIn` is not watched, because its
- * `NOT_SIGNED_IN` is a rejected credential that the sign-in screen shows itself.
+ * `NOT_SIGNED_IN`, before rethrowing the error. `signIn` and `resumeSession` are not watched,
+ * because their `NOT_SIGNED_IN` is a rejected credential that the sign-in screen shows itself.
  *
  * `onSessionEnded` may run several times when calls made together fail together, so it must be
  * idempotent.
@@ -35,8 +36,8 @@ export class SessionGuard implements Backend {
     return this.watch(() => this.inner.sandboxInfo());
   }
 
-  signIn(request: SignInRequest): Promise<SessionInfo> {
-    return this.inner.signIn(request);
+  signIn(request: SignInRequest, remember = false): Promise<SignInOutcome> {
+    return this.inner.signIn(request, remember);
   }
 
   signOut(): Promise<void> {
@@ -45,6 +46,11 @@ export class SessionGuard implements Backend {
 
   sessionInfo(): Promise<SessionInfo | null> {
     return this.watch(() => this.inner.sessionInfo());
+  }
+
+  /** Not watched, because its `NOT_SIGNED_IN` is a saved session the server no longer accepts. */
+  resumeSession(): Promise<SessionInfo | null> {
+    return this.inner.resumeSession();
   }
 
   listEntities(entityType: EntityType): Promise<EntitySummary[]> {

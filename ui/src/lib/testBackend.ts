@@ -11,6 +11,7 @@ import type {
   JobId,
   SandboxInfo,
   SessionInfo,
+  SignInOutcome,
   SignInRequest,
   UploadEvent,
 } from './types';
@@ -45,6 +46,14 @@ export class TestBackend implements Backend {
   businesses: BusinessChoice[] = [];
   /** Every `signIn` request, in order. */
   readonly signInRequests: SignInRequest[] = [];
+  /** The `remember` flag of every `signIn`, in order. */
+  readonly signInRemember: boolean[] = [];
+  /** The session "remember me" saved, which `resumeSession` resumes; `signOut` wipes it. */
+  remembered: SessionInfo | null = null;
+  /** When set, `signIn` with `remember` returns it as `rememberError` and saves nothing. */
+  rememberError: string | null = null;
+  /** When set, `resumeSession` rejects with it. */
+  resumeError: BackendError | null = null;
   /** How many times `signOut` was called. */
   signOutCalls = 0;
   readonly uploads: RecordedUpload[] = [];
@@ -58,8 +67,9 @@ export class TestBackend implements Backend {
     return this.sandbox;
   }
 
-  async signIn(request: SignInRequest): Promise<SessionInfo> {
+  async signIn(request: SignInRequest, remember = false): Promise<SignInOutcome> {
     this.signInRequests.push(request);
+    this.signInRemember.push(remember);
     if (this.signInError) throw this.signInError;
     const business = this.chooseBusiness(request.businessId ?? null);
     this.session = {
@@ -70,15 +80,32 @@ export class TestBackend implements Backend {
       businessId: business?.businessId ?? null,
       businessName: business?.displayName ?? null,
     };
+    if (!remember) {
+      this.remembered = null;
+      return this.session;
+    }
+    if (this.rememberError) return { ...this.session, rememberError: this.rememberError };
+    this.remembered = this.session;
     return this.session;
   }
 
   async signOut(): Promise<void> {
     this.signOutCalls += 1;
     this.session = null;
+    this.remembered = null;
   }
 
   async sessionInfo(): Promise<SessionInfo | null> {
+    return this.session;
+  }
+
+  async resumeSession(): Promise<SessionInfo | null> {
+    if (this.session) return this.session;
+    if (this.resumeError) {
+      this.remembered = null;
+      throw this.resumeError;
+    }
+    this.session = this.remembered;
     return this.session;
   }
 

@@ -19,6 +19,7 @@ export const testIds = {
   signInProviderToken: 'signin-provider-token',
   signInKindTenant: 'signin-kind-tenant',
   signInKindBusiness: 'signin-kind-business',
+  signInRemember: 'signin-remember',
   signInSubmit: 'signin-submit',
   signInError: 'signin-error',
   signInBusinessPicker: 'signin-business-picker',
@@ -29,6 +30,7 @@ export const testIds = {
   sessionHeader: 'session-header',
   sessionUser: 'session-user',
   signOut: 'sign-out',
+  rememberNotice: 'remember-notice',
 
   entityTabCampaign: 'entity-tab-campaign',
   entityTabToken: 'entity-tab-token',

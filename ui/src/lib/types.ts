@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'REJECTED'
   | 'INVALID_INPUT'
   | 'INTERNAL'
-  | 'SANDBOX_UNAVAILABLE';
+  | 'SANDBOX_UNAVAILABLE'
+  | 'KEYCHAIN_FAILED';
 
 /** A business that a staff account belongs to, offered when it must pick one at sign-in. */
 export interface BusinessChoice {
@@ -72,6 +73,14 @@ export interface SessionInfo {
   kind: AuthType;
   businessId?: string | null;
   businessName?: string | null;
+}
+
+/**
+ * What `sign_in` returns: the session, plus `rememberError` when "remember me" was set and the
+ * session could not be saved in the OS keychain.
+ */
+export interface SignInOutcome extends SessionInfo {
+  rememberError?: string | null;
 }
 
 /** A demo account the embedded sandbox seeds. Its password is public demo data. */
