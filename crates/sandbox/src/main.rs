@@ -48,24 +48,26 @@ fn main() -> ExitCode {
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info`).
 ///
-/// s3s logs each request's URI at debug, and a presigned URI contains its signature, so the s3s
-/// crates stay at `info` or above regardless of `RUST_LOG`.
+/// s3s logs each request's URI at debug, and a presigned URI contains its signature, so debug
+/// and trace events of the s3s crates are dropped whatever `RUST_LOG` says, a directive naming
+/// one of their modules included.
 fn init_logging() {
     use std::io::IsTerminal;
-    use tracing_subscriber::EnvFilter;
-    use tracing_subscriber::filter::Directive;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{EnvFilter, Layer};
 
-    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    for directive in ["s3s=info", "s3s_fs=info"] {
-        if let Ok(directive) = directive.parse::<Directive>() {
-            filter = filter.add_directive(directive);
-        }
-    }
-    tracing_subscriber::fmt()
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let secret_safe = tracing_subscriber::filter::filter_fn(|metadata| {
+        let crate_name = metadata.target().split("::").next().unwrap_or_default();
+        *metadata.level() <= tracing::Level::INFO || !matches!(crate_name, "s3s" | "s3s_fs")
+    });
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(filter)
-        .init();
+        .with_filter(filter)
+        .with_filter(secret_safe);
+    tracing_subscriber::registry().with(layer).init();
 }
 
 async fn run(config: SandboxConfig) -> ExitCode {

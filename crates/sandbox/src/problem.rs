@@ -64,7 +64,8 @@ impl Problem {
             "RATE_LIMIT_EXCEEDED",
             "RATE_LIMIT",
             format!(
-                "this project key has used up its requests for this window; retry after                  {retry_after_secs} seconds"
+                "this project key has used up its requests for this window; \
+                 retry after {retry_after_secs} seconds"
             ),
         );
         problem.retryable = true;
