@@ -158,10 +158,17 @@ fn prepare_document(
             settings.max_document_bytes
         )));
     }
-    let (sha256, size_bytes) = hash_file(path).map_err(|source| LibraryError::Io {
+    let io_error = |source| LibraryError::Io {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    if !has_pdf_structure(path, size).map_err(io_error)? {
+        return Err(LibraryError::InvalidRequest(format!(
+            "{name}: not a valid PDF (it starts like one but has no version header or no %%EOF \
+             end marker); export the document again, or drop an image"
+        )));
+    }
+    let (sha256, size_bytes) = hash_file(path).map_err(io_error)?;
     let extension = "pdf";
     Ok(PreparedRecord {
         path: path.to_string_lossy().into_owned(),
@@ -176,6 +183,29 @@ fn prepare_document(
         height: None,
         first_frame_of: None,
     })
+}
+
+/// Number of bytes at the end of a PDF searched for its `%%EOF` marker, as PDF readers do.
+const PDF_TRAILER_SEARCH_BYTES: u64 = 1024;
+
+/// Checks the frame of a PDF: a `%PDF-d.d` version header and an `%%EOF` marker near the end.
+///
+/// This rejects a file that only starts with the magic bytes; it does not validate the body.
+fn has_pdf_structure(path: &Path, size: u64) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+
+    let mut file = std::fs::File::open(path)?;
+    let mut header = [0u8; 8];
+    if file.read_exact(&mut header).is_err() {
+        return Ok(false);
+    }
+    let version_ok = header[5].is_ascii_digit() && header[6] == b'.' && header[7].is_ascii_digit();
+    let tail_len = size.min(PDF_TRAILER_SEARCH_BYTES);
+    file.seek(SeekFrom::Start(size - tail_len))?;
+    let mut tail = Vec::with_capacity(tail_len as usize);
+    file.take(tail_len).read_to_end(&mut tail)?;
+    let has_end_marker = tail.windows(5).any(|window| window == b"%%EOF");
+    Ok(version_ok && has_end_marker)
 }
 
 fn prepare_image(
@@ -290,6 +320,25 @@ mod tests {
         assert_eq!(record.upload_content_type, "application/octet-stream");
         assert_eq!(record.extension, "pdf");
         assert!(is_reusable(&record));
+    }
+
+    #[test]
+    fn file_that_only_starts_like_pdf_is_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join("fake_pdf.png");
+        std::fs::write(&fake, b"%PDF-1.4\n<html><script>alert(1)</script>").unwrap();
+        let error = prepare_file(&fake, "fake_pdf.png", 1, 0, &settings(dir.path())).unwrap_err();
+        assert!(error.to_string().contains("not a valid PDF"), "{error}");
+        assert!(error.to_string().contains("fake_pdf.png"), "{error}");
+    }
+
+    #[test]
+    fn magic_bytes_alone_are_not_a_pdf() {
+        let dir = tempfile::tempdir().unwrap();
+        let short = dir.path().join("short.pdf");
+        std::fs::write(&short, b"%PDF-").unwrap();
+        let error = prepare_file(&short, "short.pdf", 1, 0, &settings(dir.path())).unwrap_err();
+        assert!(error.to_string().contains("not a valid PDF"), "{error}");
     }
 
     #[test]
