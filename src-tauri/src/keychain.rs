@@ -6,7 +6,7 @@
 //! `spawn_blocking`.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 
 use keyring_core::{CredentialStore, Entry};
 use pers_library::Secret;
@@ -38,16 +38,27 @@ pub enum KeychainError {
 /// The keychain entry of one data dir, in the OS keychain or in a test store.
 #[derive(Clone)]
 pub struct Keychain {
-    /// The store, or the reason no store could be opened.
-    store: Result<Arc<CredentialStore>, String>,
+    store: StoreSource,
     account: String,
+}
+
+/// Where a [`Keychain`] keeps its entry.
+#[derive(Clone)]
+enum StoreSource {
+    /// The platform's store, opened at the first call, because opening it may block on D-Bus.
+    Os,
+    /// A store given by the caller.
+    Given(Arc<CredentialStore>),
+    /// No store, for the reason given.
+    Unavailable(String),
 }
 
 impl fmt::Debug for Keychain {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         let store = match &self.store {
-            Ok(store) => store.id(),
-            Err(reason) => format!("unavailable: {reason}"),
+            StoreSource::Os => "OS keychain".to_owned(),
+            StoreSource::Given(store) => store.id(),
+            StoreSource::Unavailable(reason) => format!("unavailable: {reason}"),
         };
         formatter
             .debug_struct("Keychain")
@@ -58,22 +69,15 @@ impl fmt::Debug for Keychain {
 }
 
 impl Keychain {
-    /// Opens the platform's keychain as the keyring crate chooses it: the Secret Service on
-    /// Linux and the BSDs, Keychain Services on macOS, the Credential Manager on Windows.
+    /// Returns the entry `account` in the platform's keychain as the keyring crate chooses it:
+    /// the Secret Service on Linux and the BSDs, Keychain Services on macOS, the Credential
+    /// Manager on Windows.
     ///
-    /// Returns a keychain even when no store can be opened, and then every later call returns
+    /// The store is opened at the first call. When it cannot be opened, every call returns
     /// [`KeychainError::Unavailable`] with the reason.
     pub fn os(account: impl Into<String>) -> Keychain {
-        let store = match keyring::Entry::store_status() {
-            Ok(()) => keyring_core::get_default_store()
-                .ok_or_else(|| "the keyring crate set no default store".to_owned()),
-            Err(error) => Err(error.to_string()),
-        };
-        if let Err(reason) = &store {
-            tracing::warn!(%reason, "the OS keychain is not available; remember me is off");
-        }
         Keychain {
-            store,
+            store: StoreSource::Os,
             account: account.into(),
         }
     }
@@ -81,7 +85,7 @@ impl Keychain {
     /// Returns the entry `account` in `store`, such as keyring-core's mock store in tests.
     pub fn in_store(store: Arc<CredentialStore>, account: impl Into<String>) -> Keychain {
         Keychain {
-            store: Ok(store),
+            store: StoreSource::Given(store),
             account: account.into(),
         }
     }
@@ -101,7 +105,7 @@ impl Keychain {
     /// system without one.
     pub fn unavailable(reason: impl Into<String>) -> Keychain {
         Keychain {
-            store: Err(reason.into()),
+            store: StoreSource::Unavailable(reason.into()),
             account: String::new(),
         }
     }
@@ -131,14 +135,34 @@ impl Keychain {
     }
 
     fn entry(&self) -> Result<Entry, KeychainError> {
-        let store = self
-            .store
-            .as_ref()
-            .map_err(|reason| KeychainError::Unavailable {
-                reason: reason.clone(),
-            })?;
-        Entry::new_in_store(store, SERVICE, &self.account).map_err(|error| failed("open", &error))
+        let store = match &self.store {
+            StoreSource::Os => os_store()?,
+            StoreSource::Given(store) => Arc::clone(store),
+            StoreSource::Unavailable(reason) => {
+                return Err(KeychainError::Unavailable {
+                    reason: reason.clone(),
+                });
+            }
+        };
+        Entry::new_in_store(&store, SERVICE, &self.account).map_err(|error| failed("open", &error))
     }
+}
+
+/// Returns the platform's store. The keyring crate opens it once per process and keeps the
+/// result, so a missing store is logged once.
+fn os_store() -> Result<Arc<CredentialStore>, KeychainError> {
+    let opened = match keyring::Entry::store_status() {
+        Ok(()) => keyring_core::get_default_store()
+            .ok_or_else(|| "the keyring crate set no default store".to_owned()),
+        Err(error) => Err(error.to_string()),
+    };
+    opened.map_err(|reason| {
+        static LOGGED: Once = Once::new();
+        LOGGED.call_once(|| {
+            tracing::warn!(%reason, "the OS keychain is not available; remember me is off");
+        });
+        KeychainError::Unavailable { reason }
+    })
 }
 
 fn failed(action: &'static str, error: &keyring_core::Error) -> KeychainError {
