@@ -27,7 +27,7 @@ step "Rust tests"
 cargo test --workspace --quiet
 
 step "GUI end-to-end test (the real app under Xvfb, over WebDriver)"
-export PERS_E2E_APP="$repo/target/debug/pers-asset-manager"
+export PERS_E2E_APP="${CARGO_TARGET_DIR:-$repo/target}/debug/pers-asset-manager"
 export PERS_E2E_TAURI_DRIVER="$repo/target/tools/bin/tauri-driver"
 export PERS_E2E_ARTIFACTS="$repo/target/e2e-artifacts"
 xvfb-run -a -s "-screen 0 1280x800x24" \
