@@ -20,7 +20,7 @@ pub enum ErrorCode {
     BusinessSelectionRequired,
     /// The server could not be reached or the connection failed.
     Network,
-    /// The server answered with an error that is not the user's fault.
+    /// The server returned an error that is not the user's fault.
     Server,
     /// The server refused the request (permissions, validation).
     Rejected,
@@ -42,7 +42,7 @@ pub enum LibraryError {
     /// A call to the PERS API or the identity provider failed.
     #[error("{context}: {source}")]
     Api {
-        /// What the core was doing, for example "listing campaigns".
+        /// The operation that failed, for example "listing campaigns".
         context: String,
         /// The underlying API error, boxed because it is large.
         #[source]
@@ -52,7 +52,7 @@ pub enum LibraryError {
     /// A transfer to or from the storage host failed.
     #[error("{context}: {source}")]
     Transfer {
-        /// What the core was doing, for example "uploading logo.png".
+        /// The operation that failed, for example "uploading logo.png".
         context: String,
         /// The underlying transfer error, boxed because it is large.
         #[source]
@@ -82,7 +82,7 @@ pub enum LibraryError {
     /// The local catalog database failed.
     #[error("the local catalog failed while {context}: {source}")]
     Catalog {
-        /// What the catalog was doing.
+        /// The catalog operation that failed.
         context: &'static str,
         /// The underlying SQLite error.
         #[source]

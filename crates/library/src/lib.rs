@@ -75,9 +75,9 @@ pub struct LibraryConfig {
     pub retry_max_delay: Duration,
     /// Largest PDF document accepted, in bytes; documents are sent unchanged. Default 100 MiB.
     pub max_document_bytes: u64,
-    /// How images are prepared for upload.
+    /// Preparation settings for uploaded images.
     pub preset: pers_imaging::Preset,
-    /// What image input is accepted.
+    /// Limits on accepted image input.
     pub limits: pers_imaging::Limits,
 }
 
@@ -427,7 +427,7 @@ impl Library {
 
     /// Lists the entity's assets with thumbnails.
     ///
-    /// Reads the shared manifest; when it cannot be read, lists the local catalog and says so in
+    /// Reads the shared manifest; when it cannot be read, lists the local catalog and explains why in
     /// [`Gallery::notice`]. Thumbnails missing from the cache are downloaded and made.
     pub async fn gallery(&self, entity: &EntityRef) -> Result<Gallery, LibraryError> {
         let signed_in = self.current()?;

@@ -3,7 +3,7 @@
 use pers_api::{AuthType, EntityType};
 use serde::{Deserialize, Serialize};
 
-/// What the sign-in screen sends.
+/// The environment and credentials the sign-in screen sends.
 #[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SignInRequest {
@@ -50,7 +50,7 @@ impl std::fmt::Debug for SignInRequest {
     }
 }
 
-/// Who is signed in, where.
+/// The signed-in account and its environment.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionInfo {
@@ -84,7 +84,7 @@ impl std::fmt::Display for EntityRef {
     }
 }
 
-/// Where a gallery listing came from.
+/// The source of a gallery listing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum GallerySource {
@@ -100,7 +100,7 @@ pub enum GallerySource {
 pub struct Gallery {
     /// The assets, newest first.
     pub items: Vec<GalleryItem>,
-    /// Where the list came from.
+    /// The source of the list.
     pub source: GallerySource,
     /// A sentence for the user when the list may be incomplete.
     pub notice: Option<String>,
@@ -130,6 +130,6 @@ pub struct GalleryItem {
     pub sha256: String,
     /// The cache key of its thumbnail, when one could be made.
     pub thumbnail_key: Option<String>,
-    /// Why there is no thumbnail, when there is none.
+    /// The reason there is no thumbnail, when there is none.
     pub thumbnail_error: Option<String>,
 }
