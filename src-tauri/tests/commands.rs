@@ -635,3 +635,89 @@ fn remote_origin_cannot_invoke_commands() {
         "only the bundled front end may call commands: {result:?}"
     );
 }
+
+#[test]
+fn resume_jobs_needs_a_session() {
+    let app = TestApp::start(None);
+
+    let error = app
+        .invoke("resume_jobs", json!({ "onEvent": "__CHANNEL__:7" }))
+        .unwrap_err();
+
+    assert_eq!(error["code"], "NOT_SIGNED_IN", "{error}");
+}
+
+#[test]
+fn resume_jobs_with_an_empty_journal_resumes_none() {
+    let app = TestApp::start(None);
+    app.sign_in_as_staff();
+
+    let resumed = app
+        .invoke("resume_jobs", json!({ "onEvent": "__CHANNEL__:7" }))
+        .unwrap();
+
+    assert_eq!(resumed, json!([]));
+}
+
+#[test]
+fn job_controls_of_an_unknown_job_name_it() {
+    let app = TestApp::start(None);
+    app.sign_in_as_staff();
+
+    for (command, args) in [
+        ("pause_job", json!({ "jobId": 4242 })),
+        ("resume_job", json!({ "jobId": 4242 })),
+        ("cancel_job", json!({ "jobId": 4242 })),
+        ("cancel_file", json!({ "jobId": 4242, "fileId": 0 })),
+    ] {
+        let error = app.invoke(command, args).unwrap_err();
+        assert_eq!(error["code"], "INVALID_INPUT", "{command}: {error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("4242"), "{command}: {message}");
+    }
+}
+
+#[test]
+fn cancelled_job_stores_nothing() {
+    let app = TestApp::start(None);
+    app.sign_in_as_staff();
+    let campaigns = app
+        .invoke("list_entities", json!({ "entityType": "campaign" }))
+        .unwrap();
+    let entity = json!({ "entityType": "campaign", "id": campaigns[1]["id"] });
+    let paths: Vec<PathBuf> = (0..40)
+        .map(|index| {
+            let path = app.data_dir.join(format!("photo-{index}.png"));
+            image::RgbImage::from_fn(600, 400, |x, y| {
+                image::Rgb([(x + index) as u8, y as u8, index as u8])
+            })
+            .save(&path)
+            .unwrap();
+            path
+        })
+        .collect();
+
+    let job = app
+        .invoke(
+            "start_upload",
+            json!({ "entity": entity, "paths": paths, "onEvent": "__CHANNEL__:7" }),
+        )
+        .unwrap();
+    app.invoke("pause_job", json!({ "jobId": job })).unwrap();
+    app.invoke("cancel_job", json!({ "jobId": job })).unwrap();
+
+    // A cancelled job ends soon; once it has, its controls report it as not running.
+    let mut ended = false;
+    for _ in 0..100 {
+        if app.invoke("resume_job", json!({ "jobId": job })).is_err() {
+            ended = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(ended, "the cancelled job {job} kept running");
+    let gallery = app.invoke("gallery", json!({ "entity": entity })).unwrap();
+    let stored = gallery["items"].as_array().unwrap().len();
+    // Files already being recorded when the cancel came may finish; the rest must not.
+    assert!(stored < 40, "cancel stopped nothing: {stored} of 40 stored");
+}

@@ -2,7 +2,8 @@
 //!
 //! One job reports through one stream of events, in order: `Started`, then
 //! per file any number of `FileStage`, `FilePrepared` and `FileProgress`,
-//! ending in `FileDone` or `FileFailed`, and last `Finished`. Every queued
+//! ending in `FileDone` or `FileFailed`, and last `Finished`. A file's one
+//! `FilePredicted`, when it has one, comes at any point before `Finished`. Every queued
 //! file gets exactly one `FileDone` or `FileFailed`; a cancelled file gets
 //! `FileFailed` with [`crate::ErrorCode::Cancelled`]. `SessionExpired`,
 //! `SessionResumed`, `Paused` and `Resumed` concern the whole job and may come
@@ -62,6 +63,8 @@ pub enum UploadEvent {
     Started {
         /// The job.
         job_id: JobId,
+        /// The entity the job uploads to, so a front end can place a resumed job.
+        entity: crate::EntityRef,
         /// Every file, in the order given.
         files: Vec<QueuedFile>,
         /// The sum of the sizes on disk, when every size could be read.
@@ -75,6 +78,24 @@ pub enum UploadEvent {
         file_id: u32,
         /// The stage it entered.
         stage: Stage,
+    },
+    /// The expected output of a file, from its header, before it is prepared. Comes at most
+    /// once per file, at any point after `Started` and before `Finished`, so it may follow the
+    /// file's `FilePrepared`, whose figures then win. Files whose output cannot be predicted
+    /// (documents, unreadable or refused files) get none.
+    FilePredicted {
+        /// The job.
+        job_id: JobId,
+        /// The file.
+        file_id: u32,
+        /// Width of the output, in pixels; exact unless preparing fails.
+        width: u32,
+        /// Height of the output, in pixels; exact unless preparing fails.
+        height: u32,
+        /// Estimated size of the output, in bytes.
+        estimated_bytes: u64,
+        /// Content type the output is expected to have.
+        content_type: String,
     },
     /// A file was prepared; the sizes are those of what will be uploaded.
     FilePrepared {

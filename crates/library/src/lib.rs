@@ -25,6 +25,7 @@ pub mod journal;
 pub mod manifest;
 mod manifest_store;
 pub mod naming;
+mod predict;
 mod prepare;
 mod remember;
 mod remove;

@@ -25,6 +25,7 @@ use crate::events::{JobId, ProgressSink, QueuedFile, Stage, UploadEvent};
 use crate::journal::{FileStage, JournalFile, Outcome};
 use crate::manifest::{Manifest, ManifestEntry};
 use crate::manifest_store::{read_manifest, settle_entries};
+use crate::predict::predict_file;
 use crate::session::SignedIn;
 use crate::types::EntityRef;
 
@@ -81,6 +82,7 @@ impl UploadJob {
             .iter()
             .map(|file| self.repeat_outcome(file))
             .collect();
+        let predictions = self.predict_outputs(&pending);
         let config = &self.inner.config;
         let in_flight = config.prepare_concurrency.max(1) + config.upload_concurrency.max(1);
         let processed: Vec<bool> = futures_util::stream::iter(pending)
@@ -89,6 +91,7 @@ impl UploadJob {
             .collect()
             .await;
         results.extend(processed);
+        predictions.stop();
 
         self.settle().await;
         crate::prepare::clean_job_outputs(&self.inner.prepared_dir, self.id);
@@ -106,6 +109,39 @@ impl UploadJob {
         });
     }
 
+    /// Predicts the output of each of `files` on a blocking thread and reports each prediction
+    /// as [`UploadEvent::FilePredicted`], until the returned handle is stopped.
+    fn predict_outputs(&self, files: &[JournalFile]) -> Predictions {
+        let predictions = Predictions::default();
+        let stopped = Arc::clone(&predictions.stopped);
+        let settings = self.prepare_settings();
+        let sink = Arc::clone(&self.sink);
+        let job_id = self.id;
+        let queued: Vec<QueuedFile> = files.iter().map(|file| file.file.clone()).collect();
+        tokio::task::spawn_blocking(move || {
+            for file in queued {
+                let Some(predicted) = predict_file(Path::new(&file.path), &settings) else {
+                    continue;
+                };
+                let stopped = stopped
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                if *stopped {
+                    return;
+                }
+                sink(UploadEvent::FilePredicted {
+                    job_id,
+                    file_id: file.file_id,
+                    width: predicted.width,
+                    height: predicted.height,
+                    estimated_bytes: predicted.estimated_bytes,
+                    content_type: predicted.content_type,
+                });
+            }
+        });
+        predictions
+    }
+
     /// Reports `Started` with every file; called before the job is spawned, so that no other
     /// event of the job (such as `Paused`) can come first.
     pub fn announce(&self, files: &[JournalFile]) {
@@ -116,6 +152,7 @@ impl UploadJob {
             .sum::<Option<u64>>();
         self.emit(UploadEvent::Started {
             job_id: self.id,
+            entity: self.entity.clone(),
             files: queued,
             total_bytes,
         });
@@ -310,6 +347,22 @@ impl UploadJob {
 
     pub fn emit(&self, event: UploadEvent) {
         (self.sink)(event);
+    }
+}
+
+/// Stops a job's prediction pass, so no prediction is reported after the job's files ended.
+#[derive(Default)]
+struct Predictions {
+    stopped: Arc<Mutex<bool>>,
+}
+
+impl Predictions {
+    /// Waits for a prediction being reported, if any, and lets no other follow.
+    fn stop(&self) {
+        *self
+            .stopped
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = true;
     }
 }
 

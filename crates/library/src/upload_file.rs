@@ -145,7 +145,7 @@ impl UploadJob {
         Ok(record)
     }
 
-    fn prepare_settings(&self) -> PrepareSettings {
+    pub(crate) fn prepare_settings(&self) -> PrepareSettings {
         let config = &self.inner.config;
         PrepareSettings {
             preset: config.preset.clone(),

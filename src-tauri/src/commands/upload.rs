@@ -40,3 +40,49 @@ fn channel_sink(channel: Channel<UploadEvent>) -> ProgressSink {
         }
     })
 }
+
+/// Resumes the signed-in environment's unfinished jobs from the journal (those a crash or a
+/// quit interrupted) and returns their ids; the events of all of them go to `on_event`, each
+/// job starting with a `started` event that names its entity. A job already running is left
+/// as it is. Fails when no user is signed in or the journal cannot be read.
+#[tauri::command]
+#[tracing::instrument(skip(state, on_event), err)]
+pub async fn resume_jobs(
+    state: State<'_, AppState>,
+    on_event: Channel<UploadEvent>,
+) -> Result<Vec<JobId>, CommandError> {
+    Ok(state.library.resume_jobs(channel_sink(on_event))?)
+}
+
+/// Pauses a running job: no new step starts and steps in flight finish.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub fn pause_job(state: State<'_, AppState>, job_id: JobId) -> Result<(), CommandError> {
+    Ok(state.library.pause_job(job_id)?)
+}
+
+/// Resumes a paused job.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub fn resume_job(state: State<'_, AppState>, job_id: JobId) -> Result<(), CommandError> {
+    Ok(state.library.resume_job(job_id)?)
+}
+
+/// Cancels every file of a job that is not yet being recorded; each reports `fileFailed` with
+/// the code `CANCELLED`.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub fn cancel_job(state: State<'_, AppState>, job_id: JobId) -> Result<(), CommandError> {
+    Ok(state.library.cancel_job(job_id)?)
+}
+
+/// Cancels one file of a job, unless it is already being recorded.
+#[tauri::command]
+#[tracing::instrument(skip(state), err)]
+pub fn cancel_file(
+    state: State<'_, AppState>,
+    job_id: JobId,
+    file_id: u32,
+) -> Result<(), CommandError> {
+    Ok(state.library.cancel_file(job_id, file_id)?)
+}

@@ -12,6 +12,7 @@ import type {
   EntitySummary,
   EntityType,
   ErrorCode,
+  FileId,
   Gallery,
   JobId,
   SandboxInfo,
@@ -54,6 +55,19 @@ export interface Backend {
     paths: string[],
     onEvent: (event: UploadEvent) => void,
   ): Promise<JobId>;
+  /**
+   * Resumes the jobs that an earlier run left unfinished and returns their ids; `onEvent`
+   * receives the events of all of them, each starting with `started` naming its entity.
+   */
+  resumeJobs(onEvent: (event: UploadEvent) => void): Promise<JobId[]>;
+  /** Pauses a running job: no new step starts, and steps in flight finish. */
+  pauseJob(jobId: JobId): Promise<void>;
+  /** Resumes a paused job. */
+  resumeJob(jobId: JobId): Promise<void>;
+  /** Cancels every unfinished file of a job; each ends with a `CANCELLED` `fileFailed`. */
+  cancelJob(jobId: JobId): Promise<void>;
+  /** Cancels one file of a job. */
+  cancelFile(jobId: JobId, fileId: FileId): Promise<void>;
   /** Opens the native file dialog and returns the chosen paths (empty when cancelled). */
   pickFiles(): Promise<string[]>;
   /** Returns a URL of the larger preview image of one gallery file. */
@@ -203,6 +217,27 @@ export class TauriBackend implements Backend {
     // The handler is set before the channel is sent, so no early event is lost.
     const channel = new Channel<UploadEvent>(onEvent);
     return call(this.invokeFn, 'start_upload', { entity, paths, onEvent: channel });
+  }
+
+  resumeJobs(onEvent: (event: UploadEvent) => void): Promise<JobId[]> {
+    const channel = new Channel<UploadEvent>(onEvent);
+    return call(this.invokeFn, 'resume_jobs', { onEvent: channel });
+  }
+
+  pauseJob(jobId: JobId): Promise<void> {
+    return call(this.invokeFn, 'pause_job', { jobId });
+  }
+
+  resumeJob(jobId: JobId): Promise<void> {
+    return call(this.invokeFn, 'resume_job', { jobId });
+  }
+
+  cancelJob(jobId: JobId): Promise<void> {
+    return call(this.invokeFn, 'cancel_job', { jobId });
+  }
+
+  cancelFile(jobId: JobId, fileId: FileId): Promise<void> {
+    return call(this.invokeFn, 'cancel_file', { jobId, fileId });
   }
 
   pickFiles(): Promise<string[]> {

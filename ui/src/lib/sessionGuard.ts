@@ -6,6 +6,7 @@ import type {
   EntityRef,
   EntitySummary,
   EntityType,
+  FileId,
   Gallery,
   JobId,
   SandboxInfo,
@@ -17,8 +18,8 @@ import type {
 
 /**
  * A `Backend` that passes every call to `inner` and calls `onSessionEnded` when a call fails with
- * `NOT_SIGNED_IN`, before rethrowing the error. `signIn` and `resumeSession` are not watched,
- * because their `NOT_SIGNED_IN` is a rejected credential that the sign-in screen shows itself.
+ * `NOT_SIGNED_IN`, before rethrowing the error, and when an upload job reports `sessionExpired`.
+ * `signIn` and `resumeSession` are not watched, because their `NOT_SIGNED_IN` is a rejected credential that the sign-in screen shows itself.
  *
  * `onSessionEnded` may run several times when calls made together fail together, so it must be
  * idempotent.
@@ -66,7 +67,27 @@ export class SessionGuard implements Backend {
     paths: string[],
     onEvent: (event: UploadEvent) => void,
   ): Promise<JobId> {
-    return this.watch(() => this.inner.startUpload(entity, paths, onEvent));
+    return this.watch(() => this.inner.startUpload(entity, paths, this.watchEvents(onEvent)));
+  }
+
+  resumeJobs(onEvent: (event: UploadEvent) => void): Promise<JobId[]> {
+    return this.watch(() => this.inner.resumeJobs(this.watchEvents(onEvent)));
+  }
+
+  pauseJob(jobId: JobId): Promise<void> {
+    return this.watch(() => this.inner.pauseJob(jobId));
+  }
+
+  resumeJob(jobId: JobId): Promise<void> {
+    return this.watch(() => this.inner.resumeJob(jobId));
+  }
+
+  cancelJob(jobId: JobId): Promise<void> {
+    return this.watch(() => this.inner.cancelJob(jobId));
+  }
+
+  cancelFile(jobId: JobId, fileId: FileId): Promise<void> {
+    return this.watch(() => this.inner.cancelFile(jobId, fileId));
   }
 
   pickFiles(): Promise<string[]> {
@@ -87,6 +108,14 @@ export class SessionGuard implements Backend {
 
   onFileDrag(handler: (event: FileDragEvent) => void): Promise<() => void> {
     return this.inner.onFileDrag(handler);
+  }
+
+  /** Passes every event on, and reports the session ended when a job says it met an expiry. */
+  private watchEvents(onEvent: (event: UploadEvent) => void): (event: UploadEvent) => void {
+    return (event) => {
+      onEvent(event);
+      if (event.event === 'sessionExpired') this.onSessionEnded();
+    };
   }
 
   private async watch<T>(call: () => Promise<T>): Promise<T> {

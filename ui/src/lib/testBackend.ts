@@ -57,6 +57,12 @@ export class TestBackend implements Backend {
   /** How many times `signOut` was called. */
   signOutCalls = 0;
   readonly uploads: RecordedUpload[] = [];
+  /** Jobs that `resumeJobs` reports as resumed; a test emits their events through `resumed`. */
+  unfinishedJobs: JobId[] = [];
+  /** The handler of every `resumeJobs` call, in order. */
+  readonly resumed: ((event: UploadEvent) => void)[] = [];
+  /** Every job control call, as `pause 3`, `resume 3`, `cancel 3` or `cancel 3/1`. */
+  readonly jobControls: string[] = [];
   /** Every `setEntityImage` call, as `type/id/fileName`. */
   readonly imageUpdates: string[] = [];
   /** When set, `setEntityImage` rejects with it. */
@@ -130,6 +136,28 @@ export class TestBackend implements Backend {
     const jobId = this.uploads.length + 1;
     this.uploads.push({ jobId, entity, paths, emit: onEvent });
     return jobId;
+  }
+
+  async resumeJobs(onEvent: (event: UploadEvent) => void): Promise<JobId[]> {
+    this.requireSession('resume_jobs');
+    this.resumed.push(onEvent);
+    return this.unfinishedJobs;
+  }
+
+  async pauseJob(jobId: JobId): Promise<void> {
+    this.jobControls.push(`pause ${jobId}`);
+  }
+
+  async resumeJob(jobId: JobId): Promise<void> {
+    this.jobControls.push(`resume ${jobId}`);
+  }
+
+  async cancelJob(jobId: JobId): Promise<void> {
+    this.jobControls.push(`cancel ${jobId}`);
+  }
+
+  async cancelFile(jobId: JobId, fileId: number): Promise<void> {
+    this.jobControls.push(`cancel ${jobId}/${fileId}`);
   }
 
   async pickFiles(): Promise<string[]> {

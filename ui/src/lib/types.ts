@@ -24,7 +24,9 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   | 'INTERNAL'
   | 'SANDBOX_UNAVAILABLE'
-  | 'KEYCHAIN_FAILED';
+  | 'KEYCHAIN_FAILED'
+  /** Only in `fileFailed` events: the user cancelled the file. */
+  | 'CANCELLED';
 
 /** A business that a staff account belongs to, offered when it must pick one at sign-in. */
 export interface BusinessChoice {
@@ -168,8 +170,25 @@ export interface StartedFile {
 
 /** `pers_library::UploadEvent`, tagged by `event`. */
 export type UploadEvent =
-  | { event: 'started'; jobId: JobId; files: StartedFile[]; totalBytes?: number | null }
+  | {
+      event: 'started';
+      jobId: JobId;
+      /** The entity the job uploads to; a job resumed after a restart is placed by it. */
+      entity: EntityRef;
+      files: StartedFile[];
+      totalBytes?: number | null;
+    }
   | { event: 'fileStage'; jobId: JobId; fileId: FileId; stage: FileStage }
+  | {
+      /** The expected output, from the file's header, before it is prepared. */
+      event: 'filePredicted';
+      jobId: JobId;
+      fileId: FileId;
+      width: number;
+      height: number;
+      estimatedBytes: number;
+      contentType: string;
+    }
   | {
       event: 'filePrepared';
       jobId: JobId;
@@ -182,7 +201,15 @@ export type UploadEvent =
       firstFrameOf?: number | null;
     }
   | { event: 'fileProgress'; jobId: JobId; fileId: FileId; bytesSent: number; bytesTotal: number }
-  | { event: 'fileDone'; jobId: JobId; fileId: FileId; fileName: string; alreadyUploaded: boolean }
+  | {
+      event: 'fileDone';
+      jobId: JobId;
+      fileId: FileId;
+      fileName: string;
+      alreadyUploaded: boolean;
+      /** Unset when the server did not store the shared manifest, so only this computer lists it. */
+      shared: boolean;
+    }
   | {
       event: 'fileFailed';
       jobId: JobId;
@@ -191,4 +218,9 @@ export type UploadEvent =
       message: string;
       retryable: boolean;
     }
+  /** The session ended; the job waits, dropping nothing, until the user signs in again. */
+  | { event: 'sessionExpired'; jobId: JobId }
+  | { event: 'sessionResumed'; jobId: JobId }
+  | { event: 'paused'; jobId: JobId }
+  | { event: 'resumed'; jobId: JobId }
   | { event: 'finished'; jobId: JobId; done: number; failed: number };

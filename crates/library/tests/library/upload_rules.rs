@@ -166,3 +166,52 @@ async fn upload_needs_a_session() {
     let error = library.upload(entity, vec![]).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::NotSignedIn);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn predictions_match_the_prepared_output() {
+    let world = signed_in_world("business").await;
+    let dir = tempfile::tempdir().unwrap();
+    let wide = dir.path().join("wide.png");
+    image::RgbImage::from_fn(3000, 1000, |x, y| image::Rgb([x as u8, y as u8, 90]))
+        .save(&wide)
+        .unwrap();
+    let text = dir.path().join("notes.png");
+    std::fs::write(&text, b"not a picture").unwrap();
+    let paths = vec![wide, text];
+
+    let events = world
+        .library
+        .upload(world.entity.clone(), paths.clone())
+        .await
+        .unwrap();
+    check_event_stream(&events, paths.len());
+
+    let predicted: Vec<(u32, u32, u32)> = events
+        .iter()
+        .filter_map(|event| match event {
+            UploadEvent::FilePredicted {
+                file_id,
+                width,
+                height,
+                ..
+            } => Some((*file_id, *width, *height)),
+            _ => None,
+        })
+        .collect();
+    let prepared: Vec<(u32, u32, u32)> = events
+        .iter()
+        .filter_map(|event| match event {
+            UploadEvent::FilePrepared {
+                file_id,
+                width,
+                height,
+                ..
+            } => Some((*file_id, *width, *height)),
+            _ => None,
+        })
+        .collect();
+    // The text file is refused, so it has neither a prediction nor an output.
+    assert_eq!(predicted.len(), 1, "{predicted:?}");
+    assert_eq!(predicted, prepared);
+    assert_eq!(predicted[0].0, 0);
+}

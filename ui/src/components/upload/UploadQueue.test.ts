@@ -30,6 +30,7 @@ async function droppedFiles(backend: TestBackend): Promise<RecordedUpload> {
   upload.emit({
     event: 'started',
     jobId: upload.jobId,
+    entity: upload.entity,
     files: upload.paths.map((path, index) => ({
       fileId: index + 1,
       name: path.split('/').pop() ?? path,
@@ -56,6 +57,7 @@ async function finishWithFailures(upload: RecordedUpload) {
     fileId: 1,
     fileName: 'a-1f.jpg',
     alreadyUploaded: false,
+    shared: true,
   });
   upload.emit({
     event: 'fileFailed',
@@ -139,6 +141,7 @@ describe('upload queue actions', () => {
       fileId: 1,
       fileName: 'a-1f.jpg',
       alreadyUploaded: false,
+      shared: true,
     });
     upload.emit({
       event: 'fileFailed',

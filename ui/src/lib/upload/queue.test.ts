@@ -17,6 +17,7 @@ const entity: EntityRef = { entityType: 'campaign', id: 'c1' };
 const started: UploadEvent = {
   event: 'started',
   jobId: 1,
+  entity,
   files: [
     { fileId: 1, name: 'a.jpg', path: '/tmp/a.jpg', sizeBytes: 1000 },
     { fileId: 2, name: 'b.txt', path: '/tmp/b.txt', sizeBytes: 3000 },
@@ -25,7 +26,7 @@ const started: UploadEvent = {
 };
 
 function run(events: UploadEvent[], state: QueueState = emptyQueue): QueueState {
-  return events.reduce((s, event) => applyUploadEvent(s, event, entity), state);
+  return events.reduce((s, event) => applyUploadEvent(s, event), state);
 }
 
 function row(state: QueueState, fileId: number) {
@@ -77,6 +78,7 @@ describe('applyUploadEvent', () => {
           fileId: 1,
           fileName: 'a-1f2e.jpg',
           alreadyUploaded: false,
+          shared: true,
         },
       ],
       state,
@@ -100,7 +102,7 @@ describe('applyUploadEvent', () => {
     let state = emptyQueue;
     let previous = 0;
     for (const event of events) {
-      state = applyUploadEvent(state, event, entity);
+      state = applyUploadEvent(state, event);
       const progress = row(state, 1).progress;
       expect(progress, `after ${event.event}`).toBeGreaterThanOrEqual(previous);
       previous = progress;
@@ -125,6 +127,7 @@ describe('applyUploadEvent', () => {
         fileId: 1,
         fileName: 'a-1f2e.jpg',
         alreadyUploaded: true,
+        shared: true,
       },
       // A late event for the failed file must not revive it.
       { event: 'fileStage', jobId: 1, fileId: 2, stage: 'uploading' },
@@ -156,7 +159,14 @@ describe('batchTotals', () => {
   it('counts done and failed files and weighs progress by size', () => {
     const state = run([
       started,
-      { event: 'fileDone', jobId: 1, fileId: 1, fileName: 'a.jpg', alreadyUploaded: false },
+      {
+        event: 'fileDone',
+        jobId: 1,
+        fileId: 1,
+        fileName: 'a.jpg',
+        alreadyUploaded: false,
+        shared: true,
+      },
     ]);
     const batch = state.batches[0];
     if (!batch) throw new Error('no batch');
@@ -173,7 +183,14 @@ describe('batchTotals', () => {
   it('reaches 1 when every file has finished, failed ones included', () => {
     const state = run([
       started,
-      { event: 'fileDone', jobId: 1, fileId: 1, fileName: 'a.jpg', alreadyUploaded: false },
+      {
+        event: 'fileDone',
+        jobId: 1,
+        fileId: 1,
+        fileName: 'a.jpg',
+        alreadyUploaded: false,
+        shared: true,
+      },
       {
         event: 'fileFailed',
         jobId: 1,
@@ -200,12 +217,20 @@ describe('batchTotals', () => {
       {
         event: 'started',
         jobId: 2,
+        entity,
         files: [
           { fileId: 3, name: 'x.png', path: '/x.png', sizeBytes: 10 },
           { fileId: 4, name: 'y.png', path: '/y.png' },
         ],
       },
-      { event: 'fileDone', jobId: 2, fileId: 4, fileName: 'y.png', alreadyUploaded: false },
+      {
+        event: 'fileDone',
+        jobId: 2,
+        fileId: 4,
+        fileName: 'y.png',
+        alreadyUploaded: false,
+        shared: true,
+      },
     ]);
     const batch = state.batches[0];
     if (!batch) throw new Error('no batch');
@@ -259,7 +284,14 @@ describe('removeRow', () => {
   it('removes a finished row', () => {
     const state = run([
       started,
-      { event: 'fileDone', jobId: 1, fileId: 1, fileName: 'a-1f2e.jpg', alreadyUploaded: false },
+      {
+        event: 'fileDone',
+        jobId: 1,
+        fileId: 1,
+        fileName: 'a-1f2e.jpg',
+        alreadyUploaded: false,
+        shared: true,
+      },
     ]);
 
     const after = removeRow(state, 1, 1);
@@ -293,13 +325,21 @@ describe('removeFinished', () => {
   const second: UploadEvent = {
     event: 'started',
     jobId: 2,
+    entity,
     files: [{ fileId: 1, name: 'c.jpg', path: '/tmp/c.jpg', sizeBytes: 10 }],
   };
 
   it('removes done and failed rows and keeps the rest', () => {
     const state = run([
       started,
-      { event: 'fileDone', jobId: 1, fileId: 1, fileName: 'a-1f2e.jpg', alreadyUploaded: false },
+      {
+        event: 'fileDone',
+        jobId: 1,
+        fileId: 1,
+        fileName: 'a-1f2e.jpg',
+        alreadyUploaded: false,
+        shared: true,
+      },
       second,
       failed(1, false, 2),
     ]);

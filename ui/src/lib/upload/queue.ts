@@ -5,13 +5,19 @@ import type { EntityRef, FileId, FileStage, JobId, UploadEvent } from '../types'
 /** Status of one file: waiting for its first stage, in a stage, or finished either way. */
 export type RowStatus = 'waiting' | FileStage | 'done' | 'failed';
 
-/** The prepared output of one file, known after the `preparing` stage. */
+/** The output of one file: predicted from its header, or known after the `preparing` stage. */
 export interface PreparedOutput {
   bytes: number;
   width: number;
   height: number;
   contentType: string;
 }
+
+/**
+ * What a batch is doing while it is not finished: running, paused by the user, or waiting for
+ * the user to sign in again after the session ended.
+ */
+export type BatchState = 'running' | 'paused' | 'waitingForSignIn';
 
 /** One file of a batch, as the queue shows it. */
 export interface UploadRow {
@@ -24,10 +30,17 @@ export interface UploadRow {
   bytesTotal: number | null;
   /** Share of the file's work that is done, from 0 to 1. It never decreases. */
   progress: number;
+  /** The expected output, from the file's header; `bytes` is an estimate. */
+  predicted: PreparedOutput | null;
+  /** The prepared output, once the file is prepared. */
   output: PreparedOutput | null;
   /** Stored file name, set when the file is done. */
   storedName: string | null;
   alreadyUploaded: boolean;
+  /** Unset when only this computer's catalog lists the stored file (no shared manifest). */
+  shared: boolean;
+  /** Whether the user asked to cancel the file and its `fileFailed` has not come yet. */
+  cancelling: boolean;
   error: { code: string; message: string; retryable: boolean } | null;
   /** Whether the user already started a retry of this failed file. */
   retried: boolean;
@@ -40,6 +53,7 @@ export interface UploadBatch {
   rows: UploadRow[];
   totalBytes: number | null;
   finished: boolean;
+  state: BatchState;
 }
 
 /** All batches of this app run, oldest first. */
@@ -69,24 +83,28 @@ const STAGE_PROGRESS: Record<FileStage, number> = {
   recording: 0.97,
 };
 
+type JobEvent = Extract<
+  UploadEvent,
+  { event: 'sessionExpired' | 'sessionResumed' | 'paused' | 'resumed' | 'finished' }
+>;
+type FileEvent = Exclude<UploadEvent, { event: 'started' } | JobEvent>;
+
 /**
- * Applies one event of the job that uploads to `entity` and returns the new state.
+ * Applies one event of an upload job and returns the new state.
  *
- * Events of an unknown job or file are ignored, apart from `started`, which adds the batch. A
- * row's `progress` and `bytesSent` only ever grow, even when the core resends a file from the
- * start after a retry, so bars never jump back.
+ * Events of an unknown job or file are ignored, apart from `started`, which adds the batch for
+ * the entity it names. A `started` of a batch already shown (a job resumed in the same run) is
+ * ignored too, and the job's repeated outcomes land on its rows. A row's `progress` and
+ * `bytesSent` only ever grow, even when the core resends a file from the start after a retry,
+ * so bars never jump back.
  */
-export function applyUploadEvent(
-  state: QueueState,
-  event: UploadEvent,
-  entity: EntityRef,
-): QueueState {
-  if (event.event === 'started') return addBatch(state, event, entity);
+export function applyUploadEvent(state: QueueState, event: UploadEvent): QueueState {
+  if (event.event === 'started') return addBatch(state, event);
 
   return {
     batches: state.batches.map((batch) => {
       if (batch.jobId !== event.jobId) return batch;
-      if (event.event === 'finished') return { ...batch, finished: true };
+      if (isJobEvent(event)) return applyToBatch(batch, event);
       return {
         ...batch,
         rows: batch.rows.map((row) => (row.fileId === event.fileId ? applyToRow(row, event) : row)),
@@ -95,12 +113,36 @@ export function applyUploadEvent(
   };
 }
 
+function isJobEvent(event: UploadEvent): event is JobEvent {
+  return (
+    event.event === 'sessionExpired' ||
+    event.event === 'sessionResumed' ||
+    event.event === 'paused' ||
+    event.event === 'resumed' ||
+    event.event === 'finished'
+  );
+}
+
+function applyToBatch(batch: UploadBatch, event: JobEvent): UploadBatch {
+  switch (event.event) {
+    case 'finished':
+      return { ...batch, finished: true, state: 'running' };
+    case 'sessionExpired':
+      return { ...batch, state: 'waitingForSignIn' };
+    case 'paused':
+      // A session that ends while paused still needs a sign-in first, so that wins.
+      return batch.state === 'waitingForSignIn' ? batch : { ...batch, state: 'paused' };
+    case 'sessionResumed':
+    case 'resumed':
+      return { ...batch, state: 'running' };
+  }
+}
+
 function addBatch(
   state: QueueState,
   event: Extract<UploadEvent, { event: 'started' }>,
-  entity: EntityRef,
 ): QueueState {
-  const { jobId } = event;
+  const { jobId, entity } = event;
   if (state.batches.some((batch) => batch.jobId === jobId)) return state;
 
   const rows = event.files.map((file): UploadRow => ({
@@ -112,17 +154,25 @@ function addBatch(
     bytesSent: 0,
     bytesTotal: null,
     progress: 0,
+    predicted: null,
     output: null,
     storedName: null,
     alreadyUploaded: false,
+    shared: true,
+    cancelling: false,
     error: null,
     retried: false,
   }));
-  const batch = { jobId, entity, rows, totalBytes: event.totalBytes ?? null, finished: false };
+  const batch: UploadBatch = {
+    jobId,
+    entity,
+    rows,
+    totalBytes: event.totalBytes ?? null,
+    finished: false,
+    state: 'running',
+  };
   return { batches: [...state.batches, batch] };
 }
-
-type FileEvent = Exclude<UploadEvent, { event: 'started' } | { event: 'finished' }>;
 
 function applyToRow(row: UploadRow, event: FileEvent): UploadRow {
   if (row.status === 'done' || row.status === 'failed') return row;
@@ -130,6 +180,10 @@ function applyToRow(row: UploadRow, event: FileEvent): UploadRow {
   switch (event.event) {
     case 'fileStage':
       return advance({ ...row, status: event.stage }, STAGE_PROGRESS[event.stage]);
+    case 'filePredicted': {
+      const { estimatedBytes, width, height, contentType } = event;
+      return { ...row, predicted: { bytes: estimatedBytes, width, height, contentType } };
+    }
     case 'filePrepared': {
       const { outputBytes, width, height, contentType } = event;
       return { ...row, output: { bytes: outputBytes, width, height, contentType } };
@@ -143,12 +197,14 @@ function applyToRow(row: UploadRow, event: FileEvent): UploadRow {
           status: 'done',
           storedName: event.fileName,
           alreadyUploaded: event.alreadyUploaded,
+          shared: event.shared,
+          cancelling: false,
         },
         1,
       );
     case 'fileFailed': {
       const { code, message, retryable } = event;
-      return { ...row, status: 'failed', error: { code, message, retryable } };
+      return { ...row, status: 'failed', cancelling: false, error: { code, message, retryable } };
     }
   }
 }
@@ -167,20 +223,48 @@ function advance(row: UploadRow, progress: number): UploadRow {
   return { ...row, progress: Math.max(row.progress, progress) };
 }
 
+/** Marks the unfinished files of a batch, or one of them, as being cancelled. */
+export function markCancelling(state: QueueState, jobId: JobId, fileId?: FileId): QueueState {
+  return mapRows(state, jobId, (row) =>
+    !isFinishedRow(row) && (fileId === undefined || row.fileId === fileId)
+      ? { ...row, cancelling: true }
+      : row,
+  );
+}
+
 /** Marks a failed file as retried, so its Retry button goes away. */
 export function markRetried(state: QueueState, jobId: JobId, fileId: FileId): QueueState {
+  return mapRows(state, jobId, (row) => (row.fileId === fileId ? { ...row, retried: true } : row));
+}
+
+function mapRows(
+  state: QueueState,
+  jobId: JobId,
+  change: (row: UploadRow) => UploadRow,
+): QueueState {
   return {
     batches: state.batches.map((batch) =>
-      batch.jobId !== jobId
-        ? batch
-        : {
-            ...batch,
-            rows: batch.rows.map((row) =>
-              row.fileId === fileId ? { ...row, retried: true } : row,
-            ),
-          },
+      batch.jobId === jobId ? { ...batch, rows: batch.rows.map(change) } : batch,
     ),
   };
+}
+
+/** The output a row shows: the prepared one once known, else the prediction, else none. */
+export function shownOutput(row: UploadRow): { output: PreparedOutput; estimated: boolean } | null {
+  if (row.output) return { output: row.output, estimated: false };
+  if (row.predicted) return { output: row.predicted, estimated: true };
+  return null;
+}
+
+const BATCH_STATE_LABELS: Record<BatchState, string | null> = {
+  running: null,
+  paused: 'Paused',
+  waitingForSignIn: 'Waiting for you to sign in again',
+};
+
+/** Returns the words shown for a batch's state, or `null` while it simply runs or is finished. */
+export function batchStateLabel(batch: UploadBatch): string | null {
+  return batch.finished ? null : BATCH_STATE_LABELS[batch.state];
 }
 
 /** Tells whether a row has reached its end, stored or failed. */
@@ -253,5 +337,7 @@ const STATUS_LABELS: Record<RowStatus, string> = {
 /** Returns the words shown for a row's status. */
 export function statusLabel(row: UploadRow): string {
   if (row.status === 'done' && row.alreadyUploaded) return 'Already in gallery';
+  if (row.status === 'failed' && row.error?.code === 'CANCELLED') return 'Cancelled';
+  if (row.cancelling) return 'Cancelling…';
   return STATUS_LABELS[row.status];
 }

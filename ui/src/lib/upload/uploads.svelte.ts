@@ -1,0 +1,112 @@
+// The app's upload queue: every batch of this run, kept above the screens so that batches
+// survive a sign-out and a new sign-in, and the route from the queue's buttons to the core.
+
+import { getContext, setContext } from 'svelte';
+import type { Backend } from '../backend';
+import { entityKey } from '../entities';
+import type { EntityRef, FileId, JobId, UploadEvent } from '../types';
+import {
+  applyUploadEvent,
+  emptyQueue,
+  markCancelling,
+  markRetried,
+  removeFinished,
+  removeRow,
+  type QueueState,
+  type UploadBatch,
+  type UploadRow,
+} from './queue';
+
+const UPLOADS_KEY = Symbol('uploads');
+
+/** Upload batches and their controls; components read `queue` and call the methods. */
+export class Uploads {
+  queue = $state<QueueState>(emptyQueue);
+  /** Bumped per entity (by `entityKey`) when one of its batches finishes, so its gallery reloads. */
+  galleryVersions = $state<Record<string, number>>({});
+  /** Batches resumed from the journal at the last sign-in, for a notice. */
+  resumedJobs = $state<JobId[]>([]);
+
+  private readonly backend: Backend;
+
+  constructor(backend: Backend) {
+    this.backend = backend;
+  }
+
+  /** Applies one event from the core. */
+  handle = (event: UploadEvent): void => {
+    this.queue = applyUploadEvent(this.queue, event);
+    if (event.event === 'finished') {
+      const batch = this.queue.batches.find((each) => each.jobId === event.jobId);
+      if (batch) {
+        const key = entityKey(batch.entity);
+        this.galleryVersions[key] = (this.galleryVersions[key] ?? 0) + 1;
+      }
+    }
+  };
+
+  /** Starts uploading `paths` to `entity`. Rejects when the core refuses the whole job. */
+  async start(entity: EntityRef, paths: string[]): Promise<JobId> {
+    return this.backend.startUpload(entity, paths, this.handle);
+  }
+
+  /**
+   * Resumes the jobs an earlier run left unfinished; call it after each sign-in. Jobs running
+   * in this run are left as they are by the core. A failure is logged and leaves the journal
+   * as it was, so the next sign-in tries again.
+   */
+  async resumeUnfinished(): Promise<void> {
+    try {
+      this.resumedJobs = await this.backend.resumeJobs(this.handle);
+    } catch (error) {
+      console.warn('could not resume unfinished uploads', error);
+    }
+  }
+
+  /** Starts a new job for a failed file and hides the old row's Retry button. */
+  async retry(entity: EntityRef, jobId: JobId, row: UploadRow): Promise<JobId> {
+    this.queue = markRetried(this.queue, jobId, row.fileId);
+    return this.start(entity, [row.path]);
+  }
+
+  /** Removes one finished row from the queue. */
+  remove(jobId: JobId, row: UploadRow): void {
+    this.queue = removeRow(this.queue, jobId, row.fileId);
+  }
+
+  /** Removes every finished row of `batches`. */
+  removeFinished(batches: readonly UploadBatch[]): void {
+    this.queue = removeFinished(this.queue, batches);
+  }
+
+  pause(jobId: JobId): Promise<void> {
+    return this.backend.pauseJob(jobId);
+  }
+
+  resume(jobId: JobId): Promise<void> {
+    return this.backend.resumeJob(jobId);
+  }
+
+  /** Cancels every unfinished file of a batch; each row says so until its outcome arrives. */
+  async cancel(jobId: JobId): Promise<void> {
+    this.queue = markCancelling(this.queue, jobId);
+    await this.backend.cancelJob(jobId);
+  }
+
+  async cancelFile(jobId: JobId, fileId: FileId): Promise<void> {
+    this.queue = markCancelling(this.queue, jobId, fileId);
+    await this.backend.cancelFile(jobId, fileId);
+  }
+}
+
+/** Makes `uploads` available to every component below the caller. */
+export function provideUploads(uploads: Uploads): void {
+  setContext(UPLOADS_KEY, uploads);
+}
+
+/** Returns the uploads provided by an ancestor; fails when none was, which is a wiring bug. */
+export function useUploads(): Uploads {
+  const uploads = getContext<Uploads | undefined>(UPLOADS_KEY);
+  if (!uploads) throw new Error('useUploads() called outside a component tree with uploads');
+  return uploads;
+}
