@@ -4,4 +4,5 @@
 
 mod driver;
 mod ids;
+mod resume_flow;
 mod upload_flow;

@@ -95,7 +95,7 @@ async fn first_run(driver: &WebDriver, setup: &Setup, photos: &[PathBuf]) -> Str
 }
 
 /// Picks the business staff demo account on the sign-in screen and signs in.
-async fn sign_in_as_staff(driver: &WebDriver) {
+pub(crate) async fn sign_in_as_staff(driver: &WebDriver) {
     let accounts = wait_for_count(driver, ids::SIGN_IN_DEMO_ACCOUNT, 1).await;
     let mut chosen = None;
     for account in &accounts {
@@ -128,7 +128,7 @@ async fn sign_in_as_staff(driver: &WebDriver) {
 }
 
 /// Selects the entity named `name` in the entity list.
-async fn open_entity(driver: &WebDriver, name: &str) {
+pub(crate) async fn open_entity(driver: &WebDriver, name: &str) {
     let items = wait_for_count(driver, ids::ENTITY_ITEM, 1).await;
     for item in items {
         if item.text().await.unwrap().contains(name) {
@@ -147,7 +147,7 @@ async fn open_entity(driver: &WebDriver, name: &str) {
 
 /// Delivers a file drop the way a native one arrives: as Tauri's `tauri://drag-drop` event with
 /// the paths, through the app's event bus, to the webview's drag-drop listener.
-async fn drop_files(driver: &WebDriver, paths: &[PathBuf]) {
+pub(crate) async fn drop_files(driver: &WebDriver, paths: &[PathBuf]) {
     let paths: Vec<String> = paths
         .iter()
         .map(|path| path.display().to_string())
@@ -168,7 +168,7 @@ async fn drop_files(driver: &WebDriver, paths: &[PathBuf]) {
 }
 
 /// Waits until the gallery shows `count` thumbnails that have loaded through the URI scheme.
-async fn wait_for_loaded_thumbnails(driver: &WebDriver, count: usize) {
+pub(crate) async fn wait_for_loaded_thumbnails(driver: &WebDriver, count: usize) {
     wait_for_count(driver, ids::GALLERY_ITEM, count).await;
     let script = format!(
         "const images = [...document.querySelectorAll('{} img')]; \

@@ -134,7 +134,7 @@ describe('job controls', () => {
     });
     await flush();
     expect(output().dataset.estimated).toBe('true');
-    expect(output().textContent).toContain('about');
+    expect(output().textContent).toContain('≈');
     expect(output().textContent).toContain('1600×1200');
 
     upload.emit({
@@ -148,7 +148,7 @@ describe('job controls', () => {
     });
     await flush();
     expect(output().dataset.estimated).toBe('false');
-    expect(output().textContent).not.toContain('about');
+    expect(output().textContent).not.toContain('≈');
   });
 
   it('says when a stored file is listed on this computer only', async () => {

@@ -339,5 +339,7 @@ export function statusLabel(row: UploadRow): string {
   if (row.status === 'done' && row.alreadyUploaded) return 'Already in gallery';
   if (row.status === 'failed' && row.error?.code === 'CANCELLED') return 'Cancelled';
   if (row.cancelling) return 'Cancelling…';
+  // A paused batch holds prepared files at this stage until it resumes.
+  if (row.status === 'preparing' && row.output) return 'Prepared';
   return STATUS_LABELS[row.status];
 }
