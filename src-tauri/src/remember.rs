@@ -120,8 +120,8 @@ impl RememberState {
     /// Saves the remembered session again when a token refresh has replaced its refresh
     /// token. Failures are logged, and the next call tries again.
     ///
-    /// NOTE: this runs after the commands that use the session, so a refresh made by a long
-    /// upload alone is saved only at the next such command.
+    /// Runs after the commands that use the session, and every 30 seconds from a background
+    /// task, so a refresh made by a long upload alone is saved too.
     pub async fn save_if_refreshed(&self, library: &Library) {
         let changed = {
             let mut current = self.lock();
