@@ -6,6 +6,7 @@
 
 mod bad_input;
 mod color;
+mod corpus_outcomes;
 mod fixtures;
 mod formats;
 mod metadata;
