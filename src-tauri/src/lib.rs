@@ -92,7 +92,14 @@ fn setup<R: Runtime>(
     app.manage(guard);
     tracing::info!(data_dir = %data_dir.display(), "starting PERS Asset Manager");
 
-    let library = Library::open(LibraryConfig::new(data_dir.join("library")))?;
+    let mut config = LibraryConfig::new(data_dir.join("library"));
+    if let Some(count) = options.prepare_concurrency {
+        config.prepare_concurrency = count;
+    }
+    if let Some(count) = options.upload_concurrency {
+        config.upload_concurrency = count;
+    }
+    let library = Library::open(config)?;
     let keychain = options
         .keychain
         .clone()

@@ -43,6 +43,7 @@ impl TestApp {
             data_dir: Some(data_dir.to_path_buf()),
             scripted_pick,
             keychain: Some(keychain),
+            ..ShellOptions::default()
         };
         let mut app = build_app_with(mock_builder(), options)
             .build(context())

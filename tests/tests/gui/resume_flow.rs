@@ -102,7 +102,10 @@ async fn drop_pause_and_count(
         .await
         .unwrap()
         .len();
-    println!("{done} of {} files were done when the app quit", photos.len());
+    println!(
+        "{done} of {} files were done when the app quit",
+        photos.len()
+    );
     (campaign, done)
 }
 
