@@ -57,7 +57,8 @@ impl ApiClient {
         auth_type: AuthType,
     ) -> Result<Session, ApiError> {
         // NOTE: PERS 2.0.5 documents accessToken as required here while its 1.8 example sends
-        // only refreshToken; a server that insists on accessToken rejects the resume.
+        // only refreshToken. No access token survives a restart, so a server that insists on
+        // accessToken (the sandbox's strict refresh) rejects the resume: sign in again.
         let body = json!({ "refreshToken": refresh_token.expose() });
         let response = self.post_refresh(&body).await?;
         let tokens = refresh_tokens(&response)?;

@@ -9,6 +9,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::error::{ApiError, url_without_query};
+use crate::pager::PAGE_LIMIT;
 use crate::problem::error_from_body;
 use crate::response::RawResponse;
 use crate::retry::RetryPolicy;
@@ -31,6 +32,7 @@ pub struct ApiClient {
     base_url: Url,
     project_key: Secret,
     retry_policy: RetryPolicy,
+    page_limit: u64,
 }
 
 impl fmt::Debug for ApiClient {
@@ -38,6 +40,7 @@ impl fmt::Debug for ApiClient {
         f.debug_struct("ApiClient")
             .field("base_url", &self.base_url.as_str())
             .field("retry_policy", &self.retry_policy)
+            .field("page_limit", &self.page_limit)
             .finish()
     }
 }
@@ -66,7 +69,20 @@ impl ApiClient {
             base_url: parsed,
             project_key,
             retry_policy: RetryPolicy::default(),
+            page_limit: PAGE_LIMIT,
         })
+    }
+
+    /// Returns this client with `limit` as the page size that pagers request (`limit=N`),
+    /// raised to 1 when 0. The default is [`PAGE_LIMIT`].
+    pub fn with_page_limit(mut self, limit: u64) -> Self {
+        self.page_limit = limit.max(1);
+        self
+    }
+
+    /// Returns the page size that pagers request.
+    pub fn page_limit(&self) -> u64 {
+        self.page_limit
     }
 
     /// Returns this client with `policy` for retrying idempotent calls.

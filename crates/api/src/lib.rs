@@ -8,7 +8,8 @@
 //!   token. Every call taking a `&Session` refreshes the pair shortly before the token's `exp`
 //!   (see [`REFRESH_MARGIN`]) and once on a 401, then retries once. Concurrent calls share one
 //!   refresh. A rejected refresh ends the session with an error for which
-//!   [`ApiError::is_session_expired`] is true.
+//!   [`ApiError::is_session_expired`] is true. A refresh may replace the refresh token, and
+//!   [`Session::refresh_token_updates`] sends each new one to the caller that stores it.
 //! - Idempotent calls (`GET` reads and listings, `POST /files/entity-storage-url`) are retried
 //!   on 429, 502, 503, 504 and transport errors, as [`RetryPolicy`] describes.
 //!   [`build_http_client`] builds a `reqwest` client with connect and request timeouts.
@@ -58,7 +59,7 @@ pub use pager::{ListItem, MAX_PAGES, PAGE_LIMIT, Pager};
 pub use redemption::{Redemption, RedemptionType};
 pub use retry::{RETRY_STATUSES, RetryPolicy};
 pub use secret::Secret;
-pub use session::{AuthType, REFRESH_MARGIN, Session};
+pub use session::{AuthType, REFRESH_MARGIN, RefreshTokenUpdate, Session};
 pub use storage::{SignedUrl, SignedUrlMethod, StorageUrlRequest};
 pub use tenant::Tenant;
 pub use token::{Token, TokenMetadata};

@@ -13,7 +13,7 @@ use crate::pagination::{Page, has_next_page, parse_page};
 use crate::response::{BodySecrecy, excerpt};
 use crate::session::Session;
 
-/// Page size the pagers request.
+/// Page size the pagers request unless [`ApiClient::with_page_limit`] sets another.
 pub const PAGE_LIMIT: u64 = 50;
 
 /// Maximum number of pages a pager reads, so a server that always reports another page cannot
@@ -26,7 +26,8 @@ pub trait ListItem: DeserializeOwned {
     fn item_id(&self) -> &str;
 }
 
-/// Walks `GET {path}?page=N&limit=50` one page at a time, from page 1.
+/// Walks `GET {path}?page=N&limit=L` one page at a time, from page 1, with the client's
+/// [`ApiClient::page_limit`] as `L` (50 by default).
 ///
 /// Each page is the legacy bare array or a paged object (see the `pagination` module). Items
 /// that do not decode as `T` are skipped with a warning, and ids already returned are dropped.
@@ -65,7 +66,8 @@ impl<T: ListItem> Pager<T> {
         let page = self.fetch(page_number).await?;
         let items = self.decode_new(&page.items);
         self.returned += items.len();
-        let more = has_next_page(&page, page_number, PAGE_LIMIT, items.len(), self.returned);
+        let limit = self.client.page_limit();
+        let more = has_next_page(&page, page_number, limit, items.len(), self.returned);
         self.next_page = match (more, page_number < MAX_PAGES) {
             (true, true) => Some(page_number + 1),
             (true, false) => {
@@ -95,7 +97,7 @@ impl<T: ListItem> Pager<T> {
         let mut url = self.client.endpoint(self.path);
         url.query_pairs_mut()
             .append_pair("page", &page_number.to_string())
-            .append_pair("limit", &PAGE_LIMIT.to_string());
+            .append_pair("limit", &self.client.page_limit().to_string());
         let response = self
             .client
             .send_retrying(&self.session, Method::GET, url, self.path, None)

@@ -2,8 +2,8 @@
 //!
 //! A list response is a bare array (the legacy shape), or an object holding the array under
 //! `data`, `items` or `results`, or under its only array-valued field. Paging metadata
-//! (`hasNext`, `totalPages`, `total`) is read from the object itself or from its `pagination`
-//! or `meta` object.
+//! (a next-page flag, the page count, the item count and the page size, each under several
+//! names) is read from the object itself or from its `pagination` or `meta` object.
 
 use serde_json::{Map, Value};
 
@@ -20,6 +20,8 @@ pub(crate) struct Page {
     pub(crate) has_next: Option<bool>,
     pub(crate) total_pages: Option<u64>,
     pub(crate) total: Option<u64>,
+    /// Page size the server reports, which may be lower than the requested `limit`.
+    pub(crate) limit: Option<u64>,
 }
 
 /// Splits a list response into its items and metadata, or returns why it is not a list.
@@ -39,9 +41,14 @@ pub(crate) fn parse_page(value: Value) -> Result<Page, &'static str> {
     };
     Ok(Page {
         items,
-        has_next: find_meta(&object, &["hasNext", "hasMore"]).and_then(Value::as_bool),
-        total_pages: find_meta(&object, &["totalPages"]).and_then(as_count),
-        total: find_meta(&object, &["total", "totalCount", "totalItems"]).and_then(as_count),
+        has_next: find_meta(&object, &["hasNext", "hasNextPage", "hasMore"])
+            .and_then(Value::as_bool),
+        total_pages: find_meta(&object, &["totalPages", "pageCount"]).and_then(as_count),
+        total: find_meta(&object, &["total", "totalCount", "totalItems", "totalDocs"])
+            .and_then(as_count),
+        limit: find_meta(&object, &["limit", "itemsPerPage", "perPage", "pageSize"])
+            .and_then(as_count)
+            .filter(|limit| *limit > 0),
     })
 }
 
@@ -88,8 +95,9 @@ fn as_count(value: &Value) -> Option<u64> {
 /// Decides whether to request the page after `page_number`.
 ///
 /// Stops on an empty page and on a page that added no new item (a server that ignores
-/// `page`). Otherwise `hasNext` wins, then `totalPages`, then `total`, and without metadata
-/// a page shorter than `limit` is the last.
+/// `page`). Otherwise the next-page flag wins, then the page count, then the item count, and
+/// without them a page shorter than the page size is the last. The page size is the one the
+/// server reports, else the requested `limit`.
 pub(crate) fn has_next_page(
     page: &Page,
     page_number: u64,
@@ -109,5 +117,50 @@ pub(crate) fn has_next_page(
     if let Some(total) = page.total {
         return (collected as u64) < total;
     }
-    page.items.len() as u64 >= limit
+    page.items.len() as u64 >= page.limit.unwrap_or(limit)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn has_next_page_flag_is_read() {
+        let page = parse_page(json!({ "data": [1, 2], "hasNextPage": false })).unwrap();
+
+        assert_eq!(page.has_next, Some(false));
+        assert!(!has_next_page(&page, 1, 2, 2, 2));
+    }
+
+    #[test]
+    fn total_docs_is_read() {
+        let page = parse_page(json!({ "docs": [1, 2], "totalDocs": 2 })).unwrap();
+
+        assert_eq!(page.items.len(), 2);
+        assert_eq!(page.total, Some(2));
+        assert!(!has_next_page(&page, 1, 2, 2, 2));
+    }
+
+    #[test]
+    fn reported_page_size_wins() {
+        let capped = json!({ "data": [1, 2], "meta": { "itemsPerPage": 2 } });
+        let page = parse_page(capped).unwrap();
+
+        assert_eq!(page.limit, Some(2));
+        assert!(
+            has_next_page(&page, 1, 50, 2, 2),
+            "a full page of the server's size is not the last"
+        );
+    }
+
+    #[test]
+    fn short_page_without_metadata_ends() {
+        let page = parse_page(json!({ "data": [1] })).unwrap();
+
+        assert!(!has_next_page(&page, 1, 2, 1, 1));
+    }
 }

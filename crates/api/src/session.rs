@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
 
 use crate::lenient;
 use crate::secret::Secret;
@@ -87,12 +88,28 @@ fn refresh_due(exp: u64) -> Option<Instant> {
     Some(Instant::now() + remaining - margin)
 }
 
+/// The refresh token a "remember me" caller should store, published on the watch channel of
+/// [`Session::refresh_token_updates`] after each change.
+#[derive(Clone, Debug)]
+pub struct RefreshTokenUpdate {
+    /// The session's [`Session::generation`] when this was published.
+    pub generation: u64,
+    /// The current refresh token. It replaces any stored one, because a server that rotates
+    /// refresh tokens rejects the one before.
+    pub refresh_token: Secret,
+    /// True once a refresh was rejected: the session is over, and `refresh_token` is of no
+    /// further use.
+    pub session_ended: bool,
+}
+
 struct SessionInner {
     auth_type: AuthType,
     requested_business_id: Option<String>,
     state: Mutex<SessionState>,
     /// Held by the one caller that refreshes, so concurrent 401s cause a single refresh.
     refresh_lock: tokio::sync::Mutex<()>,
+    /// Latest refresh token for receivers, sent after the state changes and outside its lock.
+    updates: watch::Sender<RefreshTokenUpdate>,
 }
 
 /// A signed-in PERS session. Clones share the token pair, so a refresh made through one clone
@@ -108,12 +125,18 @@ impl Session {
         requested_business_id: Option<String>,
         tokens: TokenPair,
     ) -> Self {
+        let first_update = RefreshTokenUpdate {
+            generation: 1,
+            refresh_token: tokens.refresh_token.clone(),
+            session_ended: false,
+        };
         let state = Mutex::new(SessionState::new(tokens, 1));
         let inner = SessionInner {
             auth_type,
             requested_business_id,
             state,
             refresh_lock: tokio::sync::Mutex::new(()),
+            updates: watch::Sender::new(first_update),
         };
         Self {
             inner: Arc::new(inner),
@@ -163,6 +186,19 @@ impl Session {
         self.state().generation
     }
 
+    /// Returns a receiver of this session's refresh token updates, for a "remember me" caller
+    /// that stores the refresh token while the session lives, such as during a long upload.
+    ///
+    /// The receiver starts with the current refresh token marked as seen. `changed().await`
+    /// then resolves after each refresh with the new token, and once when a rejected refresh
+    /// ends the session (`session_ended` true); read it with `borrow_and_update()`. An update is
+    /// sent after every clone of the session already uses the new token. A slow receiver gets
+    /// only the latest update, which is the one to store. `changed()` fails once every clone of the
+    /// session is dropped.
+    pub fn refresh_token_updates(&self) -> watch::Receiver<RefreshTokenUpdate> {
+        self.inner.updates.subscribe()
+    }
+
     /// Returns true once a refresh was rejected. Every call with an ended session fails with
     /// the session-expired error (see [`crate::ApiError::is_session_expired`]) without sending.
     pub fn is_ended(&self) -> bool {
@@ -181,13 +217,31 @@ impl Session {
     }
 
     pub(crate) fn replace_tokens(&self, tokens: TokenPair) {
-        let mut state = self.state();
-        let generation = state.generation + 1;
-        *state = SessionState::new(tokens, generation);
+        let update = {
+            let mut state = self.state();
+            let generation = state.generation + 1;
+            let refresh_token = tokens.refresh_token.clone();
+            *state = SessionState::new(tokens, generation);
+            RefreshTokenUpdate {
+                generation,
+                refresh_token,
+                session_ended: false,
+            }
+        };
+        self.inner.updates.send_replace(update);
     }
 
     pub(crate) fn end(&self) {
-        self.state().ended = true;
+        let update = {
+            let mut state = self.state();
+            state.ended = true;
+            RefreshTokenUpdate {
+                generation: state.generation,
+                refresh_token: state.tokens.refresh_token.clone(),
+                session_ended: true,
+            }
+        };
+        self.inner.updates.send_replace(update);
     }
 
     pub(crate) fn refresh_lock(&self) -> &tokio::sync::Mutex<()> {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::control::{DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW};
+use crate::page_envelope::PageEnvelope;
 
 /// Default lifetime of a presigned storage URL: 15 minutes.
 pub const DEFAULT_SIGNED_URL_TTL: Duration = Duration::from_secs(15 * 60);
@@ -38,12 +39,18 @@ pub struct SandboxConfig {
     /// Seed of the generator that picks which store requests a percentage fault hits, so a
     /// run with the same seed and request order hits the same requests.
     pub fault_seed: u64,
+    /// Shape of paginated list responses.
+    pub page_envelope: PageEnvelope,
+    /// Whether `POST /v2/auth/refresh` requires `accessToken` besides `refreshToken`. Refresh
+    /// tokens are single-use either way.
+    pub strict_refresh: bool,
 }
 
 impl SandboxConfig {
     /// Creates a configuration for `data_dir` with port 0 (a free port), the default
     /// lifetimes (15 minutes for signed URLs and access tokens, 1 day for refresh tokens) and
-    /// the documented rate limit of 10,000 requests per hour.
+    /// the documented rate limit of 10,000 requests per hour, [`PageEnvelope::DataPagination`]
+    /// and strict refresh off.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             port: 0,
@@ -54,6 +61,8 @@ impl SandboxConfig {
             rate_limit: DEFAULT_RATE_LIMIT,
             rate_window: DEFAULT_RATE_WINDOW,
             fault_seed: DEFAULT_FAULT_SEED,
+            page_envelope: PageEnvelope::default(),
+            strict_refresh: false,
         }
     }
 }

@@ -15,7 +15,9 @@
 //! For tests, [`Sandbox::faults`] (or the `/__sandbox` endpoints on the API server, guarded by
 //! the control token of the startup line) injects failures, latency and dropped connections,
 //! shortens token and signed URL lifetimes, sets the rate limit (10,000 `/v2` requests per hour
-//! per project key by default) and reads the request log of both servers.
+//! per project key by default), chooses the [`PageEnvelope`] of list pages, turns strict refresh
+//! on and reads the request log of both servers. Refresh tokens are single-use: a refresh
+//! that reuses one is rejected with 401 `REFRESH_TOKEN_REUSED`.
 //!
 //! Logging uses `tracing`. The sandbox never logs tokens, keys or signed URL query strings, but
 //! s3s logs each request URI at debug, signature included: an embedding application should keep
@@ -30,8 +32,10 @@ mod info;
 mod jwt;
 mod keys;
 mod model;
+mod page_envelope;
 mod presign;
 mod problem;
+mod refresh_rotation;
 mod routes;
 mod sandbox;
 mod seed;
@@ -49,4 +53,5 @@ pub use control::{
 };
 pub use error::SandboxError;
 pub use info::{DemoAccount, SandboxInfo};
+pub use page_envelope::PageEnvelope;
 pub use sandbox::{Sandbox, start};

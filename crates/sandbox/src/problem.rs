@@ -11,6 +11,15 @@ use crate::keys::random_hex;
 /// Media type of every error body.
 pub(crate) const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
+/// Maximum number of characters of a request value that an error detail repeats.
+pub(crate) const MAX_ECHO_CHARS: usize = 64;
+
+/// Maximum number of characters of an error detail. Longer details are cut and marked.
+pub(crate) const MAX_DETAIL_CHARS: usize = 1000;
+
+/// Marker placed where an echoed value or a detail was cut.
+pub(crate) const TRUNCATION_MARKER: &str = "…[truncated]";
+
 /// An error response: status, machine code, category and a message for people.
 #[derive(Debug, Clone)]
 pub(crate) struct Problem {
@@ -114,6 +123,41 @@ impl Problem {
         Self::new(StatusCode::CONFLICT, code, "DOMAIN_RULE", detail)
     }
 
+    /// 413 `PAYLOAD_TOO_LARGE`: the request body is over `max_bytes`.
+    pub fn payload_too_large(max_bytes: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "VALIDATION",
+            format!("the request body is larger than the limit of {max_bytes} bytes"),
+        )
+    }
+
+    /// Builds the problem for an error response that axum produced as plain text (an
+    /// extractor's rejection), with the same status and that text as detail.
+    pub fn rejected(status: StatusCode, text: &str) -> Self {
+        let code = match status.as_u16() {
+            400 => "INVALID_REQUEST",
+            404 => "ROUTE_NOT_FOUND",
+            415 => "UNSUPPORTED_MEDIA_TYPE",
+            422 => "INVALID_REQUEST_BODY",
+            _ => "REQUEST_REJECTED",
+        };
+        let category = if status.is_server_error() {
+            "SYSTEM"
+        } else {
+            "VALIDATION"
+        };
+        let detail = if text.trim().is_empty() {
+            status
+                .canonical_reason()
+                .unwrap_or("the request was rejected")
+        } else {
+            text.trim()
+        };
+        Self::new(status, code, category, detail)
+    }
+
     /// 405 for a known path called with another method.
     pub fn method_not_allowed() -> Self {
         Self::new(
@@ -135,11 +179,12 @@ impl Problem {
         let timestamp = OffsetDateTime::now_utc()
             .format(&Rfc3339)
             .unwrap_or_default();
+        let detail = truncate(&self.detail, MAX_DETAIL_CHARS);
         let mut body = json!({
             "status": self.status.as_u16(),
             "title": title,
-            "detail": self.detail,
-            "message": self.detail,
+            "detail": detail,
+            "message": detail,
             "code": self.code,
             "category": self.category,
             "correlationId": format!("pers-{}-{}", random_hex(3), random_hex(3)),
@@ -186,6 +231,26 @@ impl IntoResponse for Problem {
     }
 }
 
+/// Returns `value` in double quotes for an error detail, cut after [`MAX_ECHO_CHARS`]
+/// characters with [`TRUNCATION_MARKER`] and the full length, so that oversized input is never
+/// repeated in full.
+pub(crate) fn quoted(value: &str) -> String {
+    let prefix = truncate(value, MAX_ECHO_CHARS);
+    if prefix.len() == value.len() {
+        format!("{value:?}")
+    } else {
+        format!("{prefix:?} ({} bytes)", value.len())
+    }
+}
+
+/// Cuts `text` after `max_chars` characters and appends [`TRUNCATION_MARKER`].
+fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}{TRUNCATION_MARKER}", &text[..end]),
+    }
+}
+
 /// Fallback for every unknown path: 404 `ROUTE_NOT_FOUND`.
 pub(crate) async fn route_not_found() -> Problem {
     Problem::not_found("ROUTE_NOT_FOUND", "no operation exists at this path")
@@ -215,4 +280,50 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<
             error.column()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_value_is_quoted_whole() {
+        assert_eq!(quoted("tenant"), "\"tenant\"");
+    }
+
+    #[test]
+    fn long_value_is_cut_with_marker() {
+        let long = "x".repeat(10_000);
+
+        let shown = quoted(&long);
+
+        assert!(shown.len() < 120, "{shown}");
+        assert!(shown.contains(TRUNCATION_MARKER), "{shown}");
+        assert!(shown.ends_with("(10000 bytes)"), "{shown}");
+    }
+
+    #[test]
+    fn cut_respects_char_boundaries() {
+        let long = "é".repeat(100);
+
+        let shown = truncate(&long, 3);
+
+        assert_eq!(shown, format!("ééé{TRUNCATION_MARKER}"));
+    }
+
+    #[test]
+    fn long_detail_is_cut_in_body() {
+        let problem = Problem::invalid_body("y".repeat(5000));
+
+        let detail = problem.body()["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+
+        assert_eq!(
+            detail.chars().count(),
+            MAX_DETAIL_CHARS + TRUNCATION_MARKER.chars().count()
+        );
+        assert!(detail.ends_with(TRUNCATION_MARKER));
+    }
 }

@@ -15,6 +15,7 @@ use crate::info::{DemoAccount, SandboxInfo};
 use crate::keys::{Keys, random_hex};
 use crate::model::World;
 use crate::presign::{MAX_PRESIGNED_TTL, Presigner};
+use crate::refresh_rotation::UsedRefreshTokens;
 use crate::routes::{API_BASE_PATH, SIGN_IN_PATH, router};
 use crate::seed::demo_world;
 use crate::state::SharedState;
@@ -137,6 +138,7 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         keys,
         presigner,
         control: control.clone(),
+        used_refresh_tokens: UsedRefreshTokens::default(),
     });
     let (api_shutdown, api_signal) = oneshot::channel();
     let api_task = tokio::spawn(serve_api(listener, state, api_signal));
@@ -190,6 +192,8 @@ fn defaults(config: &SandboxConfig) -> Defaults {
         rate_limit: config.rate_limit,
         rate_window: config.rate_window,
         seed: config.fault_seed,
+        page_envelope: config.page_envelope,
+        strict_refresh: config.strict_refresh,
     }
 }
 

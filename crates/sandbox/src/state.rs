@@ -9,6 +9,7 @@ use crate::data_file::{FileMode, write_json};
 use crate::keys::Keys;
 use crate::model::World;
 use crate::presign::Presigner;
+use crate::refresh_rotation::UsedRefreshTokens;
 
 /// Handle to the shared state, cloned into each handler.
 pub(crate) type AppState = Arc<SharedState>;
@@ -24,6 +25,7 @@ pub(crate) struct SharedState {
     pub token_signing_key: Vec<u8>,
     pub presigner: Presigner,
     pub control: Arc<ControlState>,
+    pub used_refresh_tokens: UsedRefreshTokens,
 }
 
 impl SharedState {

@@ -2,7 +2,7 @@
 //! types derived from them.
 
 use crate::presign::BUCKET_NAME;
-use crate::problem::Problem;
+use crate::problem::{Problem, quoted};
 
 /// Maximum length of `fileExtension`, without the leading dot.
 pub(crate) const MAX_EXTENSION_CHARS: usize = 10;
@@ -52,8 +52,9 @@ impl EntityType {
             _ => Err(Problem::validation(
                 "entityType",
                 format!(
-                    "entityType {value:?} is invalid; use token, campaign, redemption, business, \
-                     tenant or user"
+                    "entityType {} is invalid; use token, campaign, redemption, business, \
+                     tenant or user",
+                    quoted(value)
                 ),
             )),
         }
@@ -89,7 +90,8 @@ pub(crate) fn normalize_extension(value: &str) -> Result<String, Problem> {
         return Err(Problem::validation(
             "fileExtension",
             format!(
-                "fileExtension {value:?} is invalid; use 1 to {MAX_EXTENSION_CHARS} letters or digits"
+                "fileExtension {} is invalid; use 1 to {MAX_EXTENSION_CHARS} letters or digits",
+                quoted(value)
             ),
         ));
     }

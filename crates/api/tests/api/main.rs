@@ -5,10 +5,12 @@
 mod base_url;
 mod contract;
 mod entities;
+mod envelopes;
 mod identity;
 mod listing;
 mod problem;
 mod redaction;
+mod refresh_rotation;
 mod retry;
 mod sandbox;
 mod sandbox_session;

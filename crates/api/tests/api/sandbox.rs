@@ -13,10 +13,15 @@ pub struct Running {
 }
 
 pub async fn start() -> Running {
+    start_with(|_| {}).await
+}
+
+/// Starts a sandbox whose configuration `adjust` changes first.
+pub async fn start_with(adjust: impl FnOnce(&mut SandboxConfig)) -> Running {
     let data_dir = tempfile::tempdir().unwrap();
-    let sandbox = pers_sandbox::start(SandboxConfig::new(data_dir.path()))
-        .await
-        .unwrap();
+    let mut config = SandboxConfig::new(data_dir.path());
+    adjust(&mut config);
+    let sandbox = pers_sandbox::start(config).await.unwrap();
     let http = reqwest::Client::new();
     let info = sandbox.info();
     let client = ApiClient::new(

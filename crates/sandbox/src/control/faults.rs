@@ -11,6 +11,7 @@ use super::log::{RequestLog, RequestRecord};
 use super::rate_limit::RateLimiter;
 use super::route::Route;
 use crate::SandboxError;
+use crate::page_envelope::PageEnvelope;
 use crate::presign::MAX_PRESIGNED_TTL;
 
 /// One fault switch or setting, as sent to `POST /__sandbox/faults` (the `kind` field names the
@@ -99,6 +100,17 @@ pub enum Fault {
         /// Bytes transferred before the connection closes.
         after_bytes: u64,
     },
+    /// Sets the envelope of paginated list responses.
+    PageEnvelope {
+        /// Shape of each page.
+        envelope: PageEnvelope,
+    },
+    /// Turns strict refresh on or off. When on, `POST /v2/auth/refresh` also requires the
+    /// session's `accessToken` (expired or not) in the body, as PERS 2.0.5 documents.
+    StrictRefresh {
+        /// Whether `accessToken` is required.
+        enabled: bool,
+    },
 }
 
 /// Starting values of the adjustable settings, from [`crate::SandboxConfig`].
@@ -110,6 +122,8 @@ pub(crate) struct Defaults {
     pub rate_limit: u32,
     pub rate_window: Duration,
     pub seed: u64,
+    pub page_envelope: PageEnvelope,
+    pub strict_refresh: bool,
 }
 
 /// What the API middleware must do with one request.
@@ -142,6 +156,8 @@ struct Rules {
     access_token_ttl: Duration,
     refresh_token_ttl: Duration,
     signed_url_ttl: Duration,
+    page_envelope: PageEnvelope,
+    strict_refresh: bool,
     rng: StdRng,
 }
 
@@ -210,6 +226,14 @@ impl ControlState {
 
     pub fn signed_url_ttl(&self) -> Duration {
         self.rules().signed_url_ttl
+    }
+
+    pub fn page_envelope(&self) -> PageEnvelope {
+        self.rules().page_envelope
+    }
+
+    pub fn strict_refresh(&self) -> bool {
+        self.rules().strict_refresh
     }
 
     /// Counts one `/v2` request of `project_key`; `Err` holds the time until the window ends.
@@ -314,6 +338,8 @@ impl ControlState {
                 percent,
                 remaining: count,
             }),
+            Fault::PageEnvelope { envelope } => rules.page_envelope = envelope,
+            Fault::StrictRefresh { enabled } => rules.strict_refresh = enabled,
         }
         Ok(())
     }
@@ -373,6 +399,12 @@ impl ControlState {
             access_secs: rules.access_token_ttl.as_secs(),
             refresh_secs: rules.refresh_token_ttl.as_secs(),
         });
+        faults.push(Fault::PageEnvelope {
+            envelope: rules.page_envelope,
+        });
+        faults.push(Fault::StrictRefresh {
+            enabled: rules.strict_refresh,
+        });
         drop(rules);
         let rate = self.rate();
         faults.push(Fault::RateLimit {
@@ -399,6 +431,8 @@ impl Rules {
             access_token_ttl: defaults.access_token_ttl,
             refresh_token_ttl: defaults.refresh_token_ttl,
             signed_url_ttl: defaults.signed_url_ttl.min(MAX_PRESIGNED_TTL),
+            page_envelope: defaults.page_envelope,
+            strict_refresh: defaults.strict_refresh,
             rng: StdRng::seed_from_u64(defaults.seed),
         }
     }
@@ -538,6 +572,17 @@ impl Faults {
             count: None,
             after_bytes,
         })
+    }
+
+    /// Serves paginated list responses in `envelope` from now on.
+    pub fn set_page_envelope(&self, envelope: PageEnvelope) -> Result<(), SandboxError> {
+        self.apply(Fault::PageEnvelope { envelope })
+    }
+
+    /// Turns strict refresh on or off: when on, `POST /v2/auth/refresh` rejects a body without
+    /// the session's `accessToken` with 400.
+    pub fn set_strict_refresh(&self, enabled: bool) -> Result<(), SandboxError> {
+        self.apply(Fault::StrictRefresh { enabled })
     }
 
     /// Returns the switches still active and the current settings.

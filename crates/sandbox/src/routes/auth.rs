@@ -6,10 +6,13 @@ use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::claims::{SessionScope, issue_session, verify_id_token, verify_session_token};
-use crate::jwt::JwtError;
+use crate::claims::{
+    SessionClaims, SessionScope, issue_session, verify_id_token, verify_session_token,
+    verify_session_token_ignoring_expiry,
+};
+use crate::jwt::{self, JwtError};
 use crate::model::Account;
-use crate::problem::{Problem, parse_json};
+use crate::problem::{Problem, parse_json, quoted};
 use crate::session::ProjectKey;
 use crate::state::{AppState, SharedState};
 
@@ -32,6 +35,8 @@ struct TokenContext {
 #[serde(rename_all = "camelCase")]
 struct RefreshRequest {
     refresh_token: Option<String>,
+    #[serde(default)]
+    access_token: Option<String>,
 }
 
 /// Exchanges an identity-provider ID token for a PERS token pair.
@@ -62,7 +67,8 @@ pub(crate) async fn create_token(
             return Err(Problem::validation(
                 "authType",
                 format!(
-                    "authType {auth_type:?} is not supported here; use \"tenant\" or \"business\""
+                    "authType {} is not supported here; use \"tenant\" or \"business\"",
+                    quoted(&auth_type)
                 ),
             ));
         }
@@ -72,9 +78,14 @@ pub(crate) async fn create_token(
     Ok(token_pair(&state, &account.id, &scope))
 }
 
-/// Issues a new token pair for a valid refresh token. The request's `accessToken` is ignored.
+/// Issues a new token pair for a valid refresh token and uses that refresh token up.
 ///
-/// The role is read again from the account, so a removed membership ends the session with 401.
+/// Refresh tokens are single-use: one that was exchanged before gets 401
+/// `REFRESH_TOKEN_REUSED`. With strict refresh on, the body must also carry an access token
+/// (expired or not) of the same account and scope: 400 when it is missing, 401
+/// `INVALID_ACCESS_TOKEN` when it does not match. With strict refresh off, `accessToken` is
+/// ignored. The role is read again from the account, so a removed membership ends the session
+/// with 401.
 pub(crate) async fn refresh_token(
     State(state): State<AppState>,
     _project_key: ProjectKey,
@@ -88,6 +99,63 @@ pub(crate) async fn refresh_token(
 
     let claims =
         verify_session_token(&state, &refresh_token, "refresh").map_err(refresh_problem)?;
+    if state.control.strict_refresh() {
+        check_access_token(&state, request.access_token.as_deref(), &claims)?;
+    }
+    let scope = refreshed_scope(&state, &claims)?;
+    if !state
+        .used_refresh_tokens
+        .mark_used(&claims.jti, claims.exp, jwt::now_secs())
+    {
+        tracing::warn!(account_id = %claims.sub, "refresh token reused");
+        return Err(Problem::unauthorized(
+            "REFRESH_TOKEN_REUSED",
+            "this refresh token was already exchanged, and refresh tokens are single-use; send \
+             the latest refresh token or sign in again",
+        ));
+    }
+
+    tracing::debug!(account_id = %claims.sub, "session refreshed");
+    Ok(token_pair(&state, &claims.sub, &scope))
+}
+
+/// Checks the `accessToken` of a strict refresh against the refresh token's claims.
+fn check_access_token(
+    state: &SharedState,
+    access_token: Option<&str>,
+    refresh_claims: &SessionClaims,
+) -> Result<(), Problem> {
+    let access_token = access_token
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| {
+            Problem::validation(
+                "accessToken",
+                "accessToken is required: send the session's access token, expired or not, with \
+             refreshToken",
+            )
+        })?;
+    let claims =
+        verify_session_token_ignoring_expiry(state, access_token, "access").map_err(|error| {
+            Problem::unauthorized(
+                "INVALID_ACCESS_TOKEN",
+                format!("accessToken is not an access token of this tenant: {error}"),
+            )
+        })?;
+    let same_session = claims.sub == refresh_claims.sub
+        && claims.auth_type == refresh_claims.auth_type
+        && claims.business_id == refresh_claims.business_id;
+    if same_session {
+        Ok(())
+    } else {
+        Err(Problem::unauthorized(
+            "INVALID_ACCESS_TOKEN",
+            "accessToken and refreshToken belong to different sessions",
+        ))
+    }
+}
+
+/// Returns the scope of a refreshed session, read again from the account.
+fn refreshed_scope(state: &SharedState, claims: &SessionClaims) -> Result<SessionScope, Problem> {
     let world = state.world();
     let account = world.account(&claims.sub).ok_or_else(session_ended)?;
     let scope = match (claims.auth_type.as_str(), claims.business_id.as_deref()) {
@@ -101,9 +169,7 @@ pub(crate) async fn refresh_token(
         }
         _ => return Err(session_ended()),
     };
-
-    tracing::debug!(account_id = %account.id, "session refreshed");
-    Ok(token_pair(&state, &account.id, &scope))
+    Ok(scope)
 }
 
 fn token_pair(state: &SharedState, account_id: &str, scope: &SessionScope) -> Json<Value> {
@@ -156,7 +222,10 @@ fn business_scope(
             .ok_or_else(|| {
                 Problem::forbidden(
                     "BUSINESS_MEMBERSHIP_REQUIRED",
-                    format!("this account is not a member of business {business_id}"),
+                    format!(
+                        "this account is not a member of business {}",
+                        quoted(business_id)
+                    ),
                 )
             })?,
         (None, [only]) => only,

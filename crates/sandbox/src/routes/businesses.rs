@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use serde_json::{Value, json};
 
-use crate::problem::Problem;
+use crate::problem::{Problem, quoted};
 use crate::routes::listing::PageQuery;
 use crate::routes::query::query_params;
 use crate::session::Caller;
@@ -21,7 +21,10 @@ pub(crate) async fn list_businesses(
 ) -> Result<Json<Value>, Problem> {
     caller.require_tenant_admin("GET /businesses")?;
     let pages = PageQuery::parse(&query_params(raw_query.as_deref()))?;
-    Ok(Json(pages.respond(&state.world().businesses)))
+    Ok(Json(pages.respond(
+        &state.world().businesses,
+        state.control.page_envelope(),
+    )))
 }
 
 /// Returns the business of the caller's business session.
@@ -55,7 +58,10 @@ pub(crate) async fn business_get(
     {
         return Err(Problem::forbidden(
             "BUSINESS_ACCESS_DENIED",
-            format!("a session of business {business_id} cannot read business {id}"),
+            format!(
+                "a session of business {business_id} cannot read business {}",
+                quoted(&id)
+            ),
         ));
     }
     business_by_id(&state, &id)
@@ -66,7 +72,7 @@ fn business_by_id(state: &AppState, id: &str) -> Result<Json<Value>, Problem> {
     let business = world.business(id).ok_or_else(|| {
         Problem::not_found(
             "BUSINESS_NOT_FOUND",
-            format!("business {id} does not exist"),
+            format!("business {} does not exist", quoted(id)),
         )
     })?;
     Ok(Json(json!(business)))

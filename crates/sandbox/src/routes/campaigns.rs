@@ -15,8 +15,8 @@ use crate::state::AppState;
 ///
 /// Tenant admins see all campaigns, filtered by `active=true|false` when given. Business
 /// sessions see their own business's campaigns, active and inactive. Project-key-only callers
-/// see active campaigns. With `page` (1-based) or `limit` the response is
-/// `{data, pagination:{page, limit, total, totalPages, hasNext}}`, otherwise a bare array.
+/// see active campaigns. With `page` (1-based) or `limit` the response is one page in the
+/// sandbox's page envelope, otherwise a bare array.
 pub(crate) async fn list_campaigns(
     State(state): State<AppState>,
     caller: Caller,
@@ -33,7 +33,7 @@ pub(crate) async fn list_campaigns(
         .filter(|campaign| is_visible(&caller, active, campaign))
         .collect();
 
-    Ok(Json(pages.respond(&visible)))
+    Ok(Json(pages.respond(&visible, state.control.page_envelope())))
 }
 
 fn is_visible(caller: &Caller, active: Option<bool>, campaign: &Campaign) -> bool {

@@ -6,7 +6,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::problem::{Problem, parse_json};
+use crate::problem::{Problem, parse_json, quoted};
 use crate::session::Caller;
 use crate::state::{AppState, SharedState};
 use crate::storage_request::{
@@ -83,7 +83,10 @@ fn parse_url_type(value: &str) -> Result<SignedUrlType, Problem> {
         "PUT" => Ok(SignedUrlType::Put),
         _ => Err(Problem::validation(
             "signedUrlType",
-            format!("signedUrlType {value:?} is invalid; use \"GET\" or \"PUT\""),
+            format!(
+                "signedUrlType {} is invalid; use \"GET\" or \"PUT\"",
+                quoted(value)
+            ),
         )),
     }
 }
@@ -128,7 +131,7 @@ fn ensure_exists(state: &SharedState, entity_type: EntityType, id: &str) -> Resu
     } else {
         Err(Problem::not_found(
             "ENTITY_NOT_FOUND",
-            format!("{} {id} does not exist", entity_type.as_str()),
+            format!("{} {} does not exist", entity_type.as_str(), quoted(id)),
         ))
     }
 }
@@ -157,8 +160,9 @@ fn authorize_entity(
         Err(Problem::forbidden(
             "ENTITY_ACCESS_DENIED",
             format!(
-                "a session of business {business_id} cannot manage files of {} {id}",
-                entity_type.as_str()
+                "a session of business {business_id} cannot manage files of {} {}",
+                entity_type.as_str(),
+                quoted(id)
             ),
         ))
     }

@@ -1,10 +1,11 @@
-//! List responses: the legacy bare array, or one page of the paginated object.
+//! List responses: the legacy bare array, or one page in the sandbox's [`PageEnvelope`].
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::page_envelope::{PageEnvelope, PageRequest};
 use crate::problem::Problem;
 use crate::routes::query::optional_count;
 
@@ -29,37 +30,16 @@ impl PageQuery {
         })
     }
 
-    /// Returns `items` as a bare array without `page` and `limit`, otherwise as
-    /// `{data, pagination:{page, limit, total, totalPages, hasNext}}`.
-    pub fn respond<T: Serialize>(&self, items: &[T]) -> Value {
+    /// Returns `items` as a bare array without `page` and `limit`, otherwise the requested
+    /// page in `envelope`.
+    pub fn respond<T: Serialize>(&self, items: &[T], envelope: PageEnvelope) -> Value {
         if self.page.is_none() && self.limit.is_none() {
             return json!(items);
         }
-        paginate(
-            items,
-            self.page.unwrap_or(1),
-            self.limit.unwrap_or(DEFAULT_PAGE_LIMIT),
-        )
+        let request = PageRequest {
+            page: self.page.unwrap_or(1),
+            limit: self.limit.unwrap_or(DEFAULT_PAGE_LIMIT),
+        };
+        envelope.render(items, request)
     }
-}
-
-fn paginate<T: Serialize>(items: &[T], page: u64, limit: u64) -> Value {
-    let total = items.len() as u64;
-    let total_pages = total.div_ceil(limit);
-    let start = usize::try_from((page - 1).saturating_mul(limit)).unwrap_or(usize::MAX);
-    let data: Vec<&T> = items
-        .iter()
-        .skip(start)
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .collect();
-    json!({
-        "data": data,
-        "pagination": {
-            "page": page,
-            "limit": limit,
-            "total": total,
-            "totalPages": total_pages,
-            "hasNext": page < total_pages,
-        }
-    })
 }

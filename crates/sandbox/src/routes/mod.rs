@@ -8,12 +8,13 @@ mod identity;
 mod listing;
 mod query;
 mod redemptions;
+mod rejection;
 mod tenants;
 mod tokens;
 mod users;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post, put};
@@ -29,7 +30,8 @@ pub(crate) const API_BASE_PATH: &str = "/v2";
 
 /// Builds the router, with the fault middleware in front of every operation and the control
 /// endpoints under `/__sandbox`. Unknown paths return a 404 problem and known paths called with another
-/// method a 405 problem.
+/// method a 405 problem. Bodies over 2 MiB get a 413 problem, and every other plain-text
+/// rejection of axum becomes a problem of the same status.
 pub(crate) fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/auth/token", post(auth::create_token))
@@ -68,6 +70,8 @@ pub(crate) fn router(state: AppState) -> Router {
         .nest(control::CONTROL_PREFIX, control)
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(rejection::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(rejection::problem_for_rejections))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             control::apply_faults,

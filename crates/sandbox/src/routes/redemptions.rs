@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::model::Redemption;
-use crate::problem::{Problem, parse_json};
+use crate::problem::{Problem, parse_json, quoted};
 use crate::routes::listing::PageQuery;
 use crate::routes::query::{optional_bool, query_params};
 use crate::routes::validate_image_url;
@@ -42,7 +42,7 @@ pub(crate) async fn list_redemptions(
         .iter()
         .filter(|redemption| is_visible(&caller, active, redemption))
         .collect();
-    Ok(Json(pages.respond(&visible)))
+    Ok(Json(pages.respond(&visible, state.control.page_envelope())))
 }
 
 /// Returns one redemption; 404 when unknown, or inactive for a caller that is not an admin.
@@ -112,6 +112,6 @@ fn is_visible(caller: &Caller, active: Option<bool>, redemption: &Redemption) ->
 fn not_found(id: &str) -> Problem {
     Problem::not_found(
         "REDEMPTION_NOT_FOUND",
-        format!("redemption {id} does not exist"),
+        format!("redemption {} does not exist", quoted(id)),
     )
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::model::Tenant;
-use crate::problem::{Problem, parse_json};
+use crate::problem::{Problem, parse_json, quoted};
 use crate::routes::validate_image_url;
 use crate::session::Caller;
 use crate::state::AppState;
@@ -40,7 +40,7 @@ pub(crate) async fn get_tenant(
     if world.tenant.id != id {
         return Err(Problem::not_found(
             "TENANT_NOT_FOUND",
-            format!("tenant {id} does not exist"),
+            format!("tenant {} does not exist", quoted(&id)),
         ));
     }
     Ok(Json(match caller {

@@ -20,5 +20,8 @@ pub(crate) async fn list_users(
 ) -> Result<Json<Value>, Problem> {
     caller.require_tenant_admin("GET /users")?;
     let pages = PageQuery::parse(&query_params(raw_query.as_deref()))?;
-    Ok(Json(pages.respond(&state.world().users)))
+    Ok(Json(pages.respond(
+        &state.world().users,
+        state.control.page_envelope(),
+    )))
 }
