@@ -111,7 +111,6 @@ fn setup<R: Runtime>(
         options,
     });
 
-    spawn_remember_saver(app.handle().clone());
     let handle = app.handle().clone();
     let sandbox_dir = data_dir.join("sandbox");
     tauri::async_runtime::spawn(async move {
@@ -120,26 +119,6 @@ fn setup<R: Runtime>(
 
     create_main_window(app)?;
     Ok(())
-}
-
-/// How often the shell checks whether a token refresh replaced the remembered refresh token.
-const REMEMBER_SAVE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Saves the remembered session again whenever a token refresh has replaced its refresh
-/// token, also while no command runs (a long upload refreshes the session on its own).
-///
-/// A refresh token replaced less than [`REMEMBER_SAVE_INTERVAL`] before the app stops is not
-/// saved, so the next start may find the older one rejected and ask for a sign-in.
-fn spawn_remember_saver<R: Runtime>(handle: tauri::AppHandle<R>) {
-    tauri::async_runtime::spawn(async move {
-        let mut ticks = tokio::time::interval(REMEMBER_SAVE_INTERVAL);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            let state = handle.state::<AppState>();
-            state.remember.save_if_refreshed(&state.library).await;
-        }
-    });
 }
 
 /// Returns the data dir and the log dir. With a data dir override, logs go to its `logs`

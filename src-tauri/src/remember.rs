@@ -1,7 +1,7 @@
 //! "Remember me": saving the session in the OS keychain at sign-in, resuming it at start, and
 //! wiping it at sign-out.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use pers_library::{Library, RememberedSession, Secret, SessionInfo};
 
@@ -10,11 +10,12 @@ use crate::keychain::{Keychain, KeychainError};
 use crate::sandbox::SandboxState;
 
 /// The keychain entry and the remembered session of this run, when the user chose to be
-/// remembered.
+/// remembered. Clones share both.
+#[derive(Clone)]
 pub struct RememberState {
     keychain: Keychain,
     /// The session saved in the keychain, kept to save it again after a token refresh.
-    current: Mutex<Option<RememberedSession>>,
+    current: Arc<Mutex<Option<RememberedSession>>>,
 }
 
 impl RememberState {
@@ -22,7 +23,7 @@ impl RememberState {
     pub fn new(keychain: Keychain) -> Self {
         RememberState {
             keychain,
-            current: Mutex::new(None),
+            current: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -51,6 +52,7 @@ impl RememberState {
         {
             Ok(()) => {
                 tracing::info!("session saved in the OS keychain");
+                self.save_on_refresh(library);
                 None
             }
             Err(error) => {
@@ -114,14 +116,34 @@ impl RememberState {
         };
         self.set_current(Some(remembered));
         self.save_if_refreshed(library).await;
+        self.save_on_refresh(library);
         Ok(Some(info))
+    }
+
+    /// Saves the remembered session again after each token refresh of the current session,
+    /// from a background task that ends with the session. A refresh made by a long upload,
+    /// with no command running, thereby reaches the keychain at once.
+    fn save_on_refresh(&self, library: &Library) {
+        let Some(mut updates) = library.refresh_token_updates() else {
+            return;
+        };
+        let remember = self.clone();
+        let library = library.clone();
+        tauri::async_runtime::spawn(async move {
+            while updates.changed().await.is_ok() {
+                if updates.borrow_and_update().session_ended {
+                    break;
+                }
+                remember.save_if_refreshed(&library).await;
+            }
+        });
     }
 
     /// Saves the remembered session again when a token refresh has replaced its refresh
     /// token. Failures are logged, and the next call tries again.
     ///
-    /// Runs after the commands that use the session, and every 30 seconds from a background
-    /// task, so a refresh made by a long upload alone is saved too.
+    /// Runs after the commands that use the session, and after each token refresh (see
+    /// [`RememberState::save_on_refresh`]).
     pub async fn save_if_refreshed(&self, library: &Library) {
         let changed = {
             let mut current = self.lock();

@@ -163,6 +163,17 @@ impl Library {
         true
     }
 
+    /// Returns a receiver that wakes after each token refresh of the current session, and once
+    /// when a rejected refresh ends it; `None` when nobody is signed in. A caller that
+    /// remembers the session calls [`Library::update_remembered`] on each wake-up and saves the
+    /// result, so a refresh made by a long upload reaches the keychain at once.
+    pub fn refresh_token_updates(
+        &self,
+    ) -> Option<tokio::sync::watch::Receiver<pers_api::RefreshTokenUpdate>> {
+        let signed_in = self.current().ok()?;
+        Some(signed_in.session.refresh_token_updates())
+    }
+
     /// Opens a session from `remembered` (`POST /auth/refresh`), makes it current, and returns
     /// it. Call [`Library::update_remembered`] afterwards, because the refresh may have
     /// replaced the refresh token.

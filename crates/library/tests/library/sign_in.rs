@@ -111,3 +111,43 @@ async fn forged_provider_token_is_rejected() {
         "the token is not echoed: {error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_wakes_remembering_caller() {
+    let (sandbox, library, _dir) = sandbox_and_library().await;
+    // The access token has expired by the time of the listing, so the listing refreshes it.
+    sandbox
+        .faults()
+        .set_token_lifetimes(
+            std::time::Duration::from_secs(1),
+            std::time::Duration::from_secs(3600),
+        )
+        .unwrap();
+    let request = sign_in_request(&sandbox, "tenant");
+    let project_key = request.project_key.clone();
+    library.sign_in(request).await.unwrap();
+    let mut remembered = library.remember_session(&project_key).unwrap();
+    let mut updates = library.refresh_token_updates().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    library
+        .list_entities(pers_library::EntityType::Campaign)
+        .await
+        .unwrap();
+
+    tokio::time::timeout(std::time::Duration::from_secs(10), updates.changed())
+        .await
+        .expect("a refresh wakes the receiver")
+        .unwrap();
+    assert!(!updates.borrow_and_update().session_ended);
+    let before = remembered.generation;
+    assert!(
+        library.update_remembered(&mut remembered),
+        "the refresh is new"
+    );
+    assert_ne!(remembered.generation, before);
+    assert!(
+        !library.update_remembered(&mut remembered),
+        "nothing newer since"
+    );
+}
