@@ -2,14 +2,10 @@
 //!
 //! PERS has no endpoint that lists stored files, so every client keeps the
 //! list itself in one JSON file per entity, written through the same signed
-//! URLs as the assets. Updates are read, merge, write, then read again to
-//! verify. The merge is a union keyed by file name where the newer
+//! URLs as the assets. Updates are read, merge, conditional write, then read
+//! again to verify (`manifest_store` documents which guarantee holds on
+//! which store). The merge is a union keyed by file name where the newer
 //! `updatedAt` wins, and removals are kept as tombstones.
-//!
-//! NOTE: storage has no conditional write, so two clients writing at once can
-//! still lose an entry: a write based on an older read may land after the
-//! other client has finished verifying. The concurrent-manifest tests are
-//! ignored until this window is closed.
 
 use std::collections::BTreeMap;
 

@@ -70,13 +70,41 @@ fn is_transient_status(status: u16) -> bool {
     status == 408 || status == 429 || (500..600).contains(&status)
 }
 
+/// Maximum pause that a storage `Retry-After` header can impose before the next attempt. A
+/// longer request is cut to this, so the next attempt may meet the same status and use up one
+/// more of the file's attempts.
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Returns the pause before attempt `attempt + 1` after `error`: the [`backoff`], or the
+/// `Retry-After` that storage sent with the error when that is longer, capped at
+/// [`MAX_RETRY_AFTER`].
+///
+/// `ApiClient` waits the API's `Retry-After` in its own retries of URL signing, so only storage
+/// errors are read here.
+pub(crate) fn pause_after(
+    error: &LibraryError,
+    attempt: u32,
+    base: Duration,
+    max: Duration,
+) -> Duration {
+    let pause = backoff(attempt, base, max);
+    match storage_retry_after(error) {
+        Some(requested) => pause.max(requested.min(MAX_RETRY_AFTER)),
+        None => pause,
+    }
+}
+
+fn storage_retry_after(error: &LibraryError) -> Option<Duration> {
+    match error {
+        LibraryError::Transfer { source, .. } => source.retry_after(),
+        _ => None,
+    }
+}
+
 /// Exponential backoff with jitter: the pause before attempt `attempt + 1`.
 ///
 /// The ceiling is `base × 2^(attempt - 1)`, capped at `max`, and the pause is drawn uniformly
 /// between half the ceiling and the ceiling, so clients that failed together spread out.
-// NOTE: `ApiClient` already waits `Retry-After` in its own retries of URL signing. A storage
-// 429's `Retry-After` is not honoured, because `TransferError` does not carry the header, so
-// it waits this backoff instead.
 pub(crate) fn backoff(attempt: u32, base: Duration, max: Duration) -> Duration {
     let exponent = attempt.saturating_sub(1).min(20);
     let ceiling = base.saturating_mul(1 << exponent).min(max);
@@ -93,6 +121,10 @@ mod tests {
     use super::*;
 
     fn rejected(status: u16, code: Option<&str>) -> LibraryError {
+        throttled(status, code, None)
+    }
+
+    fn throttled(status: u16, code: Option<&str>, retry_after: Option<Duration>) -> LibraryError {
         LibraryError::transfer(
             "uploading",
             pers_transfer::TransferError::Rejected {
@@ -100,6 +132,7 @@ mod tests {
                 url: "http://127.0.0.1/x".to_owned(),
                 code: code.map(str::to_owned),
                 message: None,
+                retry_after,
             },
         )
     }
@@ -150,5 +183,36 @@ mod tests {
             late >= Duration::from_millis(500) && late <= max,
             "{late:?}"
         );
+    }
+
+    #[test]
+    fn retry_after_outlasts_backoff() {
+        let base = Duration::from_millis(10);
+        let max = Duration::from_millis(100);
+        let error = throttled(429, Some("SlowDown"), Some(Duration::from_secs(3)));
+        assert_eq!(pause_after(&error, 1, base, max), Duration::from_secs(3));
+    }
+
+    #[test]
+    fn retry_after_is_capped() {
+        let base = Duration::from_millis(10);
+        let error = throttled(503, None, Some(Duration::from_secs(3600)));
+        let pause = pause_after(&error, 1, base, base);
+        assert_eq!(pause, MAX_RETRY_AFTER);
+    }
+
+    #[test]
+    fn longer_backoff_wins_over_retry_after() {
+        let base = Duration::from_secs(8);
+        let error = throttled(429, None, Some(Duration::from_secs(1)));
+        let pause = pause_after(&error, 1, base, base);
+        assert!(pause >= Duration::from_secs(4), "{pause:?}");
+    }
+
+    #[test]
+    fn without_retry_after_backoff_is_used() {
+        let base = Duration::from_millis(100);
+        let pause = pause_after(&rejected(503, None), 1, base, base);
+        assert!(pause <= base, "{pause:?}");
     }
 }

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use pers_api::{ApiClient, Session, SignedUrlMethod, StorageUrlRequest};
-use pers_transfer::{PutOutcome, SignedUrl, Transfer, TransferError};
+use pers_transfer::{PutOutcome, SignedUrl, StoredObject, Transfer, TransferError, WriteCondition};
 
 use crate::error::LibraryError;
 use crate::types::EntityRef;
@@ -47,11 +47,22 @@ impl EntityStorage<'_> {
         extension: &str,
         max_bytes: u64,
     ) -> Result<Option<Bytes>, LibraryError> {
+        let object = self.get_object(file_name, extension, max_bytes).await?;
+        Ok(object.map(|object| object.bytes))
+    }
+
+    /// Downloads `file_name.extension` with its ETag; `None` when storage has no such object.
+    pub async fn get_object(
+        &self,
+        file_name: &str,
+        extension: &str,
+        max_bytes: u64,
+    ) -> Result<Option<StoredObject>, LibraryError> {
         let url = self
             .sign(SignedUrlMethod::Get, file_name, extension)
             .await?;
-        match self.transfer.get_bytes(&url, max_bytes).await {
-            Ok(bytes) => Ok(Some(bytes)),
+        match self.transfer.get_object(&url, max_bytes).await {
+            Ok(object) => Ok(Some(object)),
             Err(TransferError::NotFound { .. }) => Ok(None),
             Err(source) => Err(LibraryError::transfer(
                 format!("downloading {file_name}.{extension} of {}", self.entity),
@@ -69,7 +80,8 @@ impl EntityStorage<'_> {
         self.sign(SignedUrlMethod::Put, file_name, extension).await
     }
 
-    /// Uploads `bytes` to a signed PUT URL with exactly `content_type`.
+    /// Uploads `bytes` to a signed PUT URL with exactly `content_type`, and with `condition`
+    /// as `If-Match` or `If-None-Match` when it is set.
     pub async fn put_signed(
         &self,
         url: &SignedUrl,
@@ -77,10 +89,10 @@ impl EntityStorage<'_> {
         extension: &str,
         content_type: &str,
         bytes: Bytes,
-        progress: &(dyn Fn(u64) + Send + Sync),
+        condition: Option<&WriteCondition>,
     ) -> Result<PutOutcome, LibraryError> {
         self.transfer
-            .put_bytes(url, bytes, content_type, progress)
+            .put_bytes_if(url, bytes, content_type, condition, &|_| {})
             .await
             .map_err(|source| {
                 LibraryError::transfer(
@@ -111,17 +123,17 @@ impl EntityStorage<'_> {
             })
     }
 
-    /// Signs a PUT URL and uploads `bytes` as `file_name.extension`.
+    /// Signs a PUT URL and uploads `bytes` as `file_name.extension`, on `condition` when set.
     pub async fn put(
         &self,
         file_name: &str,
         extension: &str,
         content_type: &str,
         bytes: Bytes,
-        progress: &(dyn Fn(u64) + Send + Sync),
+        condition: Option<&WriteCondition>,
     ) -> Result<PutOutcome, LibraryError> {
         let url = self.sign_put(file_name, extension).await?;
-        self.put_signed(&url, file_name, extension, content_type, bytes, progress)
+        self.put_signed(&url, file_name, extension, content_type, bytes, condition)
             .await
     }
 }

@@ -14,7 +14,7 @@ use crate::journal::{FileStage, JournalFile, Outcome, PreparedRecord};
 use crate::manifest::ManifestEntry;
 use crate::manifest_store::record_entries;
 use crate::prepare::{PrepareSettings, discard, is_reusable, prepare_file};
-use crate::retry::{Disposition, backoff, classify};
+use crate::retry::{Disposition, classify, pause_after};
 use crate::session::SignedIn;
 use crate::upload::UploadJob;
 use crate::{now_ms, now_rfc3339};
@@ -187,7 +187,12 @@ impl UploadJob {
             }
             tracing::warn!(job = self.id, file = %file.file.name, attempts, %error, ?disposition, "retrying the upload");
             if disposition == Disposition::Backoff {
-                let pause = backoff(attempts, config.retry_base_delay, config.retry_max_delay);
+                let pause = pause_after(
+                    &error,
+                    attempts,
+                    config.retry_base_delay,
+                    config.retry_max_delay,
+                );
                 tokio::select! {
                     () = tokio::time::sleep(pause) => {}
                     () = token.cancelled() => {}
@@ -276,7 +281,8 @@ impl UploadJob {
             }
             if disposition != Disposition::Fatal && attempts < MANIFEST_WRITE_ATTEMPTS {
                 let config = &self.inner.config;
-                tokio::time::sleep(backoff(
+                tokio::time::sleep(pause_after(
+                    &error,
                     attempts,
                     config.retry_base_delay,
                     config.retry_max_delay,

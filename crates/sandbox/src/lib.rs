@@ -24,6 +24,7 @@
 //! the `s3s` and `s3s_fs` targets at `info` or above.
 
 mod claims;
+mod conditional;
 mod config;
 mod control;
 mod data_file;

@@ -1,4 +1,5 @@
-//! The embedded S3 store: s3s-fs over `data_dir/store`, SigV4 enforced with one key pair.
+//! The embedded S3 store: s3s-fs over `data_dir/store`, SigV4 enforced with one key pair, with
+//! atomic conditional writes ([`ConditionalStore`]).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
@@ -14,6 +15,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::SandboxError;
+use crate::conditional::ConditionalStore;
 use crate::control::{ControlState, FaultyStore};
 use crate::presign::BUCKET_NAME;
 
@@ -31,8 +33,10 @@ pub(crate) struct StoreServer {
 /// Creates the bucket folder under `root` and starts the store on 127.0.0.1 with a free port.
 ///
 /// Requests must be signed with `access_key` and `secret_key`: anonymous and wrongly signed
-/// requests are rejected. The storage fault switches of `control` apply to every request, and
-/// each request is logged there. The server stops when `shutdown` fires or its sender is dropped.
+/// requests are rejected. A PUT with `If-Match` or `If-None-Match: *` is stored only if its
+/// condition holds, and otherwise fails with 412 (or 404 for `If-Match` on a missing key). The
+/// storage fault switches of `control` apply to every request, and each request is logged
+/// there. The server stops when `shutdown` fires or its sender is dropped.
 pub(crate) async fn start_store(
     root: &Path,
     access_key: &str,
@@ -50,7 +54,7 @@ pub(crate) async fn start_store(
         path: root.to_path_buf(),
         reason: format!("{error:?}"),
     })?;
-    let mut builder = S3ServiceBuilder::new(file_system);
+    let mut builder = S3ServiceBuilder::new(ConditionalStore::new(file_system));
     builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
     let service = FaultyStore::new(builder.build(), control);
 

@@ -2,6 +2,7 @@
 
 use std::error::Error as _;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// A failed upload or download. Messages show URLs without their query string.
 #[derive(thiserror::Error, Debug)]
@@ -14,7 +15,7 @@ pub enum TransferError {
     },
 
     /// The storage host returned an error status (other than 404 on GET).
-    #[error("{}", rejected_message(.url, *.status, .code, .message))]
+    #[error("{}", rejected_message(.url, *.status, .code, .message, *.retry_after))]
     Rejected {
         /// HTTP status of the response.
         status: u16,
@@ -24,6 +25,9 @@ pub enum TransferError {
         code: Option<String>,
         /// S3 error message from the XML body.
         message: Option<String>,
+        /// The pause that the response's `Retry-After` header requests, when it has a readable
+        /// one (seconds or an HTTP date).
+        retry_after: Option<Duration>,
     },
 
     /// The storage host has no object at the URL (404 on GET).
@@ -71,6 +75,28 @@ impl TransferError {
         }
     }
 
+    /// Returns true when a conditional PUT was not written because its condition failed:
+    /// status 412 `PreconditionFailed`, 409 `ConditionalRequestConflict` (a concurrent
+    /// conditional write of the same key), or 404 `NoSuchKey` (Amazon S3's response to `If-Match`
+    /// when no object is stored). Read the object again and retry with its new ETag.
+    pub fn is_precondition_failed(&self) -> bool {
+        let Self::Rejected { status, code, .. } = self else {
+            return false;
+        };
+        matches!(
+            (*status, code.as_deref()),
+            (412, _) | (409, Some("ConditionalRequestConflict")) | (404, Some("NoSuchKey"))
+        )
+    }
+
+    /// Returns the pause that a rejected request's `Retry-After` header requests, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Rejected { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
     /// Builds a transport error, removing the URL (and so the signature) from the reqwest error.
     pub(crate) fn transport(shown_url: &str, source: reqwest::Error) -> Self {
         Self::Transport {
@@ -85,6 +111,7 @@ fn rejected_message(
     status: u16,
     code: &Option<String>,
     message: &Option<String>,
+    retry_after: Option<Duration>,
 ) -> String {
     let mut text = format!("storage host rejected the request to {url} with status {status}");
     if let Some(code) = code {
@@ -92,6 +119,9 @@ fn rejected_message(
     }
     if let Some(message) = message {
         text.push_str(&format!(": {message}"));
+    }
+    if let Some(pause) = retry_after {
+        text.push_str(&format!("; it asked to retry after {} s", pause.as_secs()));
     }
     text
 }

@@ -9,6 +9,7 @@ use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG};
 use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc;
 
+use crate::condition::WriteCondition;
 use crate::error::TransferError;
 use crate::get::read_error_body;
 use crate::signed_url::SignedUrl;
@@ -56,9 +57,12 @@ impl Transfer {
         let (events, reports) = mpsc::unbounded_channel();
 
         let body = reporting_body(file_chunks(file, size), events);
-        let outcome = self
-            .put_body(url, body, size, content_type, reports, progress)
-            .await;
+        let request = PutRequest {
+            url,
+            content_type,
+            condition: None,
+        };
+        let outcome = self.put_body(request, body, size, reports, progress).await;
         match outcome {
             Ok(outcome) => Ok(outcome),
             Err(PutFailure::File(source)) => Err(io_error(source)),
@@ -69,7 +73,6 @@ impl Transfer {
     /// Uploads `body` with an HTTP PUT to `url`, streamed in 64 KiB chunks with an exact
     /// `Content-Length`. `progress` receives the bytes sent so far after each chunk, ending at
     /// the body's length. Fails with [`TransferError::Rejected`] on any non-2xx status.
-    #[tracing::instrument(skip_all, fields(url = %url, bytes = body.len()), err(level = "warn"))]
     pub async fn put_bytes(
         &self,
         url: &SignedUrl,
@@ -77,12 +80,34 @@ impl Transfer {
         content_type: &str,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<PutOutcome, TransferError> {
+        self.put_bytes_if(url, body, content_type, None, progress)
+            .await
+    }
+
+    /// Uploads `body` like [`Transfer::put_bytes`], sending `condition` as `If-Match` or
+    /// `If-None-Match` when it is set.
+    ///
+    /// A store that implements conditional writes rejects a write whose condition fails, with an
+    /// error for which [`TransferError::is_precondition_failed`] is true, and stores nothing. A store that
+    /// ignores the headers writes anyway.
+    #[tracing::instrument(skip_all, fields(url = %url, bytes = body.len(), ?condition), err(level = "warn"))]
+    pub async fn put_bytes_if(
+        &self,
+        url: &SignedUrl,
+        body: Bytes,
+        content_type: &str,
+        condition: Option<&WriteCondition>,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<PutOutcome, TransferError> {
         let size = body.len() as u64;
         let (events, reports) = mpsc::unbounded_channel();
         let body = reporting_body(byte_chunks(body), events);
-        let outcome = self
-            .put_body(url, body, size, content_type, reports, progress)
-            .await;
+        let request = PutRequest {
+            url,
+            content_type,
+            condition,
+        };
+        let outcome = self.put_body(request, body, size, reports, progress).await;
         outcome.map_err(|failure| match failure {
             PutFailure::Transfer(error) => error,
             PutFailure::File(source) => TransferError::Io {
@@ -95,20 +120,22 @@ impl Transfer {
     /// Sends the PUT while forwarding body events to `progress`, then checks the response.
     async fn put_body(
         &self,
-        url: &SignedUrl,
+        put: PutRequest<'_>,
         body: reqwest::Body,
         size: u64,
-        content_type: &str,
         mut reports: mpsc::UnboundedReceiver<BodyEvent>,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<PutOutcome, PutFailure> {
-        let request = self
+        let url = put.url;
+        let mut request = self
             .http
             .put(url.url().clone())
-            .header(CONTENT_TYPE, content_type)
-            .header(CONTENT_LENGTH, size)
-            .body(body)
-            .send();
+            .header(CONTENT_TYPE, put.content_type)
+            .header(CONTENT_LENGTH, size);
+        if let Some(condition) = put.condition {
+            request = condition.apply(request);
+        }
+        let request = request.body(body).send();
         tokio::pin!(request);
 
         let mut file_error = None;
@@ -133,6 +160,13 @@ impl Transfer {
         }
         Ok(outcome)
     }
+}
+
+/// The target URL of a PUT and the headers it carries besides `Content-Length`.
+struct PutRequest<'a> {
+    url: &'a SignedUrl,
+    content_type: &'a str,
+    condition: Option<&'a WriteCondition>,
 }
 
 /// Why an upload failed: the file, or the transfer itself.

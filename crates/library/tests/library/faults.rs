@@ -24,6 +24,7 @@ async fn transient_storage_faults_are_retried() {
             status: 503,
             percent: 100,
             count: Some(3),
+            retry_after_secs: None,
         })
         .unwrap();
     faults
@@ -32,6 +33,7 @@ async fn transient_storage_faults_are_retried() {
             status: 403,
             percent: 100,
             count: Some(1),
+            retry_after_secs: None,
         })
         .unwrap();
     faults
@@ -235,4 +237,64 @@ async fn soak_under_faults_loses_nothing() {
         .filter(|record| record.fault.is_some())
         .count();
     println!("soak: {count} files stored, {injected} injected faults survived");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_retry_after_is_waited_out() {
+    let world = signed_in_world_with("business", quick_retries).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_distinct_pngs(dir.path(), 30, 1);
+    let faults = world.sandbox.faults();
+    let retry_after = Duration::from_secs(2);
+    faults
+        .apply(pers_sandbox::Fault::StorageFailure {
+            method: Some("PUT".to_owned()),
+            status: 429,
+            percent: 100,
+            count: Some(1),
+            retry_after_secs: Some(retry_after.as_secs()),
+        })
+        .unwrap();
+
+    // Each attempt reports the Uploading stage just before its PUT.
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    let sink: pers_library::ProgressSink = std::sync::Arc::new(move |event| {
+        let _ = sender.send((std::time::Instant::now(), event));
+    });
+    world
+        .library
+        .start_upload(world.entity.clone(), paths, sink)
+        .unwrap();
+    let mut events = Vec::new();
+    let mut uploads_started = Vec::new();
+    while let Some((at, event)) = receiver.recv().await {
+        if let UploadEvent::FileStage {
+            stage: pers_library::Stage::Uploading,
+            ..
+        } = event
+        {
+            uploads_started.push(at);
+        }
+        let finished = matches!(event, UploadEvent::Finished { .. });
+        events.push(event);
+        if finished {
+            break;
+        }
+    }
+
+    check_event_stream(&events, 1);
+    assert_eq!(done_files(&events).len(), 1, "{:?}", failed_files(&events));
+    let throttled = faults
+        .requests()
+        .iter()
+        .filter(|record| record.method == "PUT" && record.status == 429)
+        .count();
+    assert_eq!(throttled, 1, "the first PUT met the 429");
+    assert_eq!(uploads_started.len(), 2, "one retry after the 429");
+    let waited = uploads_started[1] - uploads_started[0];
+    // The configured backoff is at most 200 ms, so only the header explains a longer pause.
+    assert!(
+        waited >= retry_after,
+        "the retry waited {waited:?}, less than the Retry-After of {retry_after:?}"
+    );
 }

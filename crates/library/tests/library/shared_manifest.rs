@@ -19,9 +19,6 @@ async fn second_library(world: &crate::support::World, dir: &std::path::Path) ->
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails intermittently (99 of 100 entries seen): storage has no conditional write, so \
-            a stale manifest write can drop an entry after its writer finished checking; \
-            run with --ignored"]
 async fn two_libraries_upload_fifty_each() {
     let world = signed_in_world("business").await;
     let other_dir = tempfile::tempdir().unwrap();
@@ -60,9 +57,6 @@ async fn two_libraries_upload_fifty_each() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails intermittently for the same reason as two_libraries_upload_fifty_each: a stale \
-            manifest write can drop the tombstone after the remover finished checking; \
-            run with --ignored"]
 async fn removal_survives_concurrent_upload() {
     let world = signed_in_world("business").await;
     let files = tempfile::tempdir().unwrap();

@@ -72,7 +72,8 @@ pub enum Fault {
         window_secs: u64,
     },
     /// Answers `percent` % of store requests with `method` (every method when `None`) with
-    /// `status` and an S3 error body, for at most `count` requests when set.
+    /// `status` and an S3 error body, for at most `count` requests when set, with a
+    /// `Retry-After` header when `retry_after_secs` is set.
     StorageFailure {
         /// HTTP method, such as `PUT`.
         #[serde(default)]
@@ -84,6 +85,9 @@ pub enum Fault {
         /// Maximum number of requests affected.
         #[serde(default)]
         count: Option<u32>,
+        /// Value of the `Retry-After` header, in seconds.
+        #[serde(default)]
+        retry_after_secs: Option<u64>,
     },
     /// Closes the connection of `percent` % of store requests with `method` after
     /// `after_bytes` bytes of the body: of the request body for uploads, of the response body
@@ -138,8 +142,14 @@ pub(crate) struct ApiPlan {
 /// What the store wrapper must do with one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum StorageAction {
-    Fail(u16),
-    Reset { after_bytes: u64 },
+    /// A response with `status`, and with `Retry-After` in seconds when set.
+    Fail {
+        status: u16,
+        retry_after_secs: Option<u64>,
+    },
+    Reset {
+        after_bytes: u64,
+    },
 }
 
 #[derive(Debug)]
@@ -321,9 +331,13 @@ impl ControlState {
                 status,
                 percent,
                 count,
+                retry_after_secs,
             } => rules.storage.push(StorageRule {
                 method,
-                action: StorageAction::Fail(status),
+                action: StorageAction::Fail {
+                    status,
+                    retry_after_secs,
+                },
                 percent,
                 remaining: count,
             }),
@@ -378,11 +392,15 @@ impl ControlState {
             .filter(|rule| rule.remaining != Some(0))
         {
             faults.push(match rule.action {
-                StorageAction::Fail(status) => Fault::StorageFailure {
+                StorageAction::Fail {
+                    status,
+                    retry_after_secs,
+                } => Fault::StorageFailure {
                     method: rule.method.clone(),
                     status,
                     percent: rule.percent,
                     count: rule.remaining,
+                    retry_after_secs,
                 },
                 StorageAction::Reset { after_bytes } => Fault::StorageReset {
                     method: rule.method.clone(),
@@ -555,6 +573,7 @@ impl Faults {
             status,
             percent,
             count: None,
+            retry_after_secs: None,
         })
     }
 

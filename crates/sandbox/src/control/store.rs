@@ -44,13 +44,16 @@ impl FaultyStore {
                     .push(facts.finish(response.status().as_u16(), None));
                 Ok(response.map(Body::new))
             }
-            Some(StorageAction::Fail(status)) => {
+            Some(StorageAction::Fail {
+                status,
+                retry_after_secs,
+            }) => {
                 // Read the upload first, so the client sees the status instead of a broken pipe.
                 let _ = request.into_body().collect().await;
                 self.control
                     .log
                     .push(facts.finish(status, Some("storageFailure")));
-                Ok(s3_error(status))
+                Ok(s3_error(status, retry_after_secs))
             }
             Some(StorageAction::Reset { after_bytes }) if uploads => {
                 read_prefix(request.into_body(), after_bytes).await;
@@ -106,8 +109,8 @@ async fn cut_after(response: Response<s3s::Body>, limit: u64) -> Response<Body> 
     Response::from_parts(parts, cut_body_after(bytes.slice(..keep)))
 }
 
-/// An S3-style XML error response.
-fn s3_error(status: u16) -> Response<Body> {
+/// Builds an S3-style XML error response, with `Retry-After` in seconds when set.
+fn s3_error(status: u16, retry_after_secs: Option<u64>) -> Response<Body> {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let code = match status {
         StatusCode::SERVICE_UNAVAILABLE => "SlowDown",
@@ -124,5 +127,10 @@ fn s3_error(status: u16) -> Response<Body> {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/xml"),
     );
+    if let Some(seconds) = retry_after_secs {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
     response
 }

@@ -7,6 +7,7 @@ mod binary;
 mod businesses;
 mod campaigns;
 mod common;
+mod conditional_writes;
 mod contract;
 mod entities;
 mod entity_storage_url;

@@ -3,7 +3,7 @@
 use std::sync::Mutex;
 
 use bytes::Bytes;
-use pers_transfer::TransferError;
+use pers_transfer::{TransferError, WriteCondition};
 
 use crate::support::{MockServer, Recorded, Reply};
 use crate::{assert_no_query, signed_url, transfer};
@@ -244,6 +244,7 @@ async fn put_rejected_reads_s3_code() {
         url,
         code,
         message,
+        ..
     } = &error
     else {
         panic!("expected a rejection, got {error:?}");
@@ -313,4 +314,95 @@ async fn put_unreachable_host_hides_query() {
     );
     assert!(error.is_retryable());
     assert_no_query(&error);
+}
+
+#[tokio::test]
+async fn conditional_put_sends_condition_header() {
+    let server = ok_server().await;
+    let cases = [
+        (
+            WriteCondition::IfMatch("\"abc\"".to_owned()),
+            "if-match",
+            "\"abc\"",
+        ),
+        (WriteCondition::IfAbsent, "if-none-match", "*"),
+    ];
+
+    for (condition, header, value) in &cases {
+        transfer()
+            .put_bytes_if(
+                &signed_url(&server, "/bucket/m.json"),
+                Bytes::from_static(b"{}"),
+                "application/json",
+                Some(condition),
+                &|_| {},
+            )
+            .await
+            .unwrap();
+        let request = server.requests().pop().unwrap();
+        assert_storage_headers(&request, 2, "application/json");
+        assert_eq!(request.header(header), Some(*value), "{condition:?}");
+    }
+    let plain = server.requests()[0].clone();
+    assert_eq!(plain.header("if-none-match"), None, "one condition per PUT");
+}
+
+#[tokio::test]
+async fn precondition_failures_are_recognised() {
+    let cases = [
+        (412, "PreconditionFailed", true),
+        (409, "ConditionalRequestConflict", true),
+        (404, "NoSuchKey", true),
+        (409, "BucketAlreadyExists", false),
+        (404, "NoSuchBucket", false),
+        (403, "AccessDenied", false),
+    ];
+    for (status, code, expected) in cases {
+        let body = format!("<Error><Code>{code}</Code><Message>m</Message></Error>");
+        let server = MockServer::start(move |_| {
+            let body = body.clone();
+            async move { Reply::new(status, "application/xml", body) }
+        })
+        .await;
+
+        let error = transfer()
+            .put_bytes_if(
+                &signed_url(&server, "/bucket/m.json"),
+                Bytes::from_static(b"{}"),
+                "application/json",
+                Some(&WriteCondition::IfAbsent),
+                &|_| {},
+            )
+            .await
+            .unwrap_err();
+
+        assert_eq!(error.is_precondition_failed(), expected, "{status} {code}");
+        assert!(!error.is_retryable(), "{status} {code}");
+    }
+}
+
+#[tokio::test]
+async fn retry_after_date_is_read() {
+    let at = std::time::SystemTime::now() + std::time::Duration::from_secs(120);
+    let date = httpdate::fmt_http_date(at);
+    let server = MockServer::start(move |_| {
+        let date = date.clone();
+        async move { Reply::new(503, "application/xml", "").with_header("retry-after", &date) }
+    })
+    .await;
+
+    let error = transfer()
+        .put_bytes(
+            &signed_url(&server, "/bucket/a.png"),
+            Bytes::from_static(b"x"),
+            "image/png",
+            &|_| {},
+        )
+        .await
+        .unwrap_err();
+
+    let pause = error.retry_after().unwrap();
+    assert!(pause.as_secs() <= 120, "{pause:?}");
+    assert!(pause.as_secs() >= 100, "{pause:?}");
+    assert!(error.is_retryable());
 }

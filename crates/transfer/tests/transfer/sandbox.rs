@@ -1,8 +1,8 @@
 //! Uploads and downloads through real signed URLs from the sandbox's S3 store.
 
 use bytes::Bytes;
-use pers_sandbox::{Sandbox, SandboxConfig};
-use pers_transfer::{SignedUrl, TransferError};
+use pers_sandbox::{Fault, Sandbox, SandboxConfig};
+use pers_transfer::{SignedUrl, TransferError, WriteCondition};
 use serde_json::{Value, json};
 
 use crate::transfer;
@@ -157,4 +157,98 @@ async fn get_of_missing_object_is_not_found() {
     let error = transfer().get_bytes(&get_url, 1000).await.unwrap_err();
 
     assert!(matches!(error, TransferError::NotFound { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn conditional_puts_follow_etags() {
+    let running = start().await;
+    let put_url = running.signed_url("PUT", "manifest").await;
+    let get_url = running.signed_url("GET", "manifest").await;
+    let put = |body: &'static [u8], condition: WriteCondition| {
+        let url = put_url.clone();
+        async move {
+            transfer()
+                .put_bytes_if(
+                    &url,
+                    Bytes::from_static(body),
+                    "image/png",
+                    Some(&condition),
+                    &|_| {},
+                )
+                .await
+        }
+    };
+
+    let created = put(b"first", WriteCondition::IfAbsent).await.unwrap();
+    let again = put(b"second", WriteCondition::IfAbsent).await.unwrap_err();
+    assert!(again.is_precondition_failed(), "{again:?}");
+
+    let stored = transfer().get_object(&get_url, 1000).await.unwrap();
+    assert_eq!(&stored.bytes[..], b"first");
+    assert_eq!(stored.etag, created.etag, "GET returns the ETag of the PUT");
+    let etag = stored.etag.unwrap();
+
+    let replaced = put(b"third", WriteCondition::IfMatch(etag.clone())).await;
+    assert!(replaced.is_ok(), "{replaced:?}");
+    let stale = put(b"fourth", WriteCondition::IfMatch(etag))
+        .await
+        .unwrap_err();
+    assert!(stale.is_precondition_failed(), "{stale:?}");
+    let stored = transfer().get_object(&get_url, 1000).await.unwrap();
+    assert_eq!(
+        &stored.bytes[..],
+        b"third",
+        "the stale write stored nothing"
+    );
+}
+
+#[tokio::test]
+async fn if_match_on_missing_object_fails() {
+    let running = start().await;
+    let put_url = running.signed_url("PUT", "absent").await;
+
+    let error = transfer()
+        .put_bytes_if(
+            &put_url,
+            Bytes::from_static(b"x"),
+            "image/png",
+            Some(&WriteCondition::IfMatch("\"0123\"".to_owned())),
+            &|_| {},
+        )
+        .await
+        .unwrap_err();
+
+    assert!(error.is_precondition_failed(), "{error:?}");
+    let get_url = running.signed_url("GET", "absent").await;
+    let missing = transfer().get_bytes(&get_url, 1000).await.unwrap_err();
+    assert!(
+        matches!(missing, TransferError::NotFound { .. }),
+        "{missing:?}"
+    );
+}
+
+#[tokio::test]
+async fn store_retry_after_is_reported() {
+    let running = start().await;
+    let put_url = running.signed_url("PUT", "throttled").await;
+    running
+        .sandbox
+        .faults()
+        .apply(Fault::StorageFailure {
+            method: Some("PUT".to_owned()),
+            status: 429,
+            percent: 100,
+            count: Some(1),
+            retry_after_secs: Some(3),
+        })
+        .unwrap();
+
+    let error = transfer()
+        .put_bytes(&put_url, Bytes::from_static(b"x"), "image/png", &|_| {})
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(3)));
+    assert!(error.is_retryable(), "{error:?}");
+    assert!(error.to_string().contains("retry after 3 s"), "{error}");
 }
