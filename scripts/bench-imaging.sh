@@ -9,7 +9,7 @@
 #   RUNS  timed runs per case, the median is reported (default 5)
 #
 # Inputs are made in a temporary folder from the shared corpus (../shared/corpus beside
-# the repository): a 24 MP JPEG (6000x4000) upscaled from a 12 MP photo with libvips, and
+# the repository, or $PERS_IMAGING_CORPUS when set): a 24 MP JPEG (6000x4000) upscaled from a 12 MP photo with libvips, and
 # the corpus' 12 MP photo. The batch is made from three corpus photos resized with
 # `vips resize` to 12, 12.2, ... 24 MP, so no two are alike. Needs libvips-tools,
 # imagemagick and GNU time (`apt-get install libvips-tools imagemagick time`). Builds
@@ -18,7 +18,7 @@ set -euo pipefail
 
 runs="${1:-5}"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-corpus="$repo/../shared/corpus"
+corpus="${PERS_IMAGING_CORPUS:-$repo/../shared/corpus}"
 magick=/usr/bin/convert
 for tool in vipsthumbnail vips "$magick" /usr/bin/time; do
     command -v "$tool" >/dev/null || {
