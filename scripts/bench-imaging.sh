@@ -2,19 +2,23 @@
 # Compares `pers-assets prepare` with libvips' `vipsthumbnail` and ImageMagick's
 # `convert -resize` on the same inputs in one run, and prints each wall-time ratio
 # (ours divided by theirs: below 1 means ours is faster) and each tool's peak memory.
+# Then it times a batch of 50 photos (12-24 MP) run two at a time with `xargs -P 2`, and
+# prints the SSIM of each of our outputs against libvips' Lanczos output of the same size.
 #
 # Usage: scripts/bench-imaging.sh [RUNS]
 #   RUNS  timed runs per case, the median is reported (default 5)
 #
 # Inputs are made in a temporary folder from the shared corpus (../shared/corpus beside
-# the repository): a 24 MP JPEG (6000x4000) upscaled from a 12 MP photo with libvips, and
-# the corpus' 12 MP photo. Needs libvips-tools, imagemagick and GNU time
-# (`apt-get install libvips-tools imagemagick time`). Builds pers-assets in release mode.
+# the repository, or $PERS_IMAGING_CORPUS when set): a 24 MP JPEG (6000x4000) upscaled from a 12 MP photo with libvips, and
+# the corpus' 12 MP photo. The batch is made from three corpus photos resized with
+# `vips resize` to 12, 12.2, ... 24 MP, so no two are alike. Needs libvips-tools,
+# imagemagick and GNU time (`apt-get install libvips-tools imagemagick time`). Builds
+# pers-assets and the `ssim` example of pers-imaging in release mode.
 set -euo pipefail
 
 runs="${1:-5}"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-corpus="$repo/../shared/corpus"
+corpus="${PERS_IMAGING_CORPUS:-$repo/../shared/corpus}"
 magick=/usr/bin/convert
 for tool in vipsthumbnail vips "$magick" /usr/bin/time; do
     command -v "$tool" >/dev/null || {
@@ -25,7 +29,10 @@ done
 [ -d "$corpus" ] || { echo "bench-imaging: corpus not found at $corpus" >&2; exit 1; }
 
 cargo build --quiet --release -p pers-cli --manifest-path "$repo/Cargo.toml"
-ours="$repo/target/release/pers-assets"
+cargo build --quiet --release -p pers-imaging --example ssim --manifest-path "$repo/Cargo.toml"
+target="${CARGO_TARGET_DIR:-$repo/target}"
+ours="$target/release/pers-assets"
+ssim="$target/release/examples/ssim"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -51,15 +58,60 @@ measure() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
+# Prints the SSIM of OURS against libvips' Lanczos3 output of INPUT at the same size, both
+# JPEG at quality 85. `vips thumbnail --size force` makes exactly that size.
+similarity() {
+    local input="$1" ours_output="$2" reference="$work/reference.jpg"
+    local width height
+    width="$(vipsheader -f width "$ours_output")"
+    height="$(vipsheader -f height "$ours_output")"
+    vips thumbnail "$input" "$reference[Q=85,strip]" "$width" --height "$height" --size force
+    "$ssim" "$ours_output" "$reference"
+}
+
 report() {
     local name="$1" edge="$2" input="$3"
     local o v m
     o="$(measure "$ours" prepare "$input" -o "$work/ours.jpg" --max-edge "$edge" --quality 85)"
     v="$(measure vipsthumbnail "$input" --size "$edge" -o "$work/vips.jpg[Q=85,strip]")"
     m="$(measure "$magick" "$input" -resize "${edge}x${edge}" -quality 85 -strip "$work/magick.jpg")"
-    printf '%-28s ours %6ss %4s MiB | vips %6ss %4s MiB | magick %6ss %4s MiB | ours/vips %s, ours/magick %s\n' \
+    printf '%-28s ours %6ss %4s MiB | vips %6ss %4s MiB | magick %6ss %4s MiB | ours/vips %s, ours/magick %s | SSIM %s\n' \
         "$name" "${o% *}" "${o#* }" "${v% *}" "${v#* }" "${m% *}" "${m#* }" \
-        "$(ratio "${o% *}" "${v% *}")" "$(ratio "${o% *}" "${m% *}")"
+        "$(ratio "${o% *}" "${v% *}")" "$(ratio "${o% *}" "${m% *}")" \
+        "$(similarity "$input" "$work/ours.jpg")"
+}
+
+# Makes 50 photos of 12 to 24 MP in $work/batch from three corpus photos.
+make_batch() {
+    local sources=(
+        "$corpus/real/exif-samples/42_IndexError.jpg"
+        "$corpus/real/exif-samples/HMD_Nokia_8.3_5G.jpg"
+        "$corpus/real/exif-samples/67-0_length_string.jpg"
+    )
+    mkdir -p "$work/batch" "$work/batch-ours" "$work/batch-vips"
+    local i source pixels scale
+    for i in $(seq 0 49); do
+        source="${sources[i % 3]}"
+        pixels=$(( $(vipsheader -f width "$source") * $(vipsheader -f height "$source") ))
+        scale="$(awk -v i="$i" -v p="$pixels" 'BEGIN { printf "%.4f", sqrt((12 + 12 * i / 49) * 1e6 / p) }')"
+        vips resize "$source" "$work/batch/photo$i.jpg[Q=90]" "$scale" >/dev/null
+    done
+}
+
+# Times the batch through ours and vipsthumbnail, two files at a time, 1600 px at q85.
+report_batch() {
+    local o v
+    o="$(cd "$work/batch" && measure sh -c "ls | xargs -P 2 -I{} '$ours' prepare {} -o '$work/batch-ours/{}' --max-edge 1600 --quality 85")"
+    v="$(cd "$work/batch" && measure sh -c "ls | xargs -P 2 -I{} vipsthumbnail {} --size 1600 -o '$work/batch-vips/%s.jpg[Q=85,strip]'")"
+    printf '%-28s ours %6ss %4s MiB | vips %6ss %4s MiB | ours/vips %s\n' \
+        "50 photos 12-24 MP, 2 at once" "${o% *}" "${o#* }" "${v% *}" "${v#* }" \
+        "$(ratio "${o% *}" "${v% *}")"
+    local lowest=1 file value
+    for file in "$work"/batch-ours/*.jpg; do
+        value="$(similarity "$work/batch/$(basename "$file")" "$file")"
+        lowest="$(awk -v a="$lowest" -v b="$value" 'BEGIN { print (b < a) ? b : a }')"
+    done
+    echo "batch: lowest SSIM of the 50 outputs against libvips Lanczos3: $lowest (target >= 0.97)"
 }
 
 echo "machine: $(nproc) cores, $(awk '/model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo)"
@@ -68,4 +120,6 @@ echo "tools: $(vips --version), $($magick -version | head -n 1), runs per case: 
 report "24 MP JPEG -> 1600 px q85" 1600 "$photo24"
 report "24 MP JPEG -> 256 px q85" 256 "$photo24"
 report "12 MP JPEG -> 1600 px q85" 1600 "$photo12"
+make_batch
+report_batch
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,23 +6,24 @@ use std::panic::{self, AssertUnwindSafe};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader};
 
-use crate::animation::count_frames;
 use crate::error::ImagingError;
 use crate::format::SourceFormat;
 use crate::jpeg_decode::decode_jpeg;
-use crate::options::Limits;
+use crate::jpeg_scaled::choose_shrink;
+use crate::options::{Limits, Preset};
 
 /// Reason given when a decoder panics on malformed data.
 const PANIC_REASON: &str = "the decoder failed on malformed data";
 
 /// A decoded image, already turned upright.
 pub(crate) struct Decoded {
-    /// Pixels as displayed, after the orientation was applied.
+    /// Pixels as displayed, after the orientation was applied. Smaller than
+    /// `display_size` when a JPEG was decoded at a reduced scale.
     pub image: DynamicImage,
+    /// Width and height of the source as displayed, at full scale.
+    pub display_size: (u32, u32),
     /// EXIF orientation that was applied, 1 to 8.
     pub orientation: u8,
-    /// Number of frames when the source is animated with more than one frame.
-    pub animated_frames: Option<u32>,
     /// Embedded ICC profile not yet applied to `image`.
     pub icc_profile: Option<Vec<u8>>,
     /// EXIF data as a TIFF structure, without the `Exif\0\0` prefix.
@@ -32,6 +33,7 @@ pub(crate) struct Decoded {
 /// Decodes `bytes` of a sniffed, decodable `format` and applies its EXIF orientation.
 ///
 /// The header dimensions are checked against `limits` before the pixel buffer is allocated.
+/// A JPEG is decoded at the smallest scale that still serves every preset in `presets`.
 /// A panic inside a decoder is caught and returned as [`ImagingError::Decode`], which needs
 /// the default `panic = "unwind"` profile setting.
 pub(crate) fn decode(
@@ -39,10 +41,11 @@ pub(crate) fn decode(
     format: SourceFormat,
     image_format: image::ImageFormat,
     limits: &Limits,
+    presets: &[Preset],
 ) -> Result<Decoded, ImagingError> {
     catch_decoder_panic(format, || {
         if format == SourceFormat::Jpeg {
-            decode_jpeg_upright(bytes, limits)
+            decode_jpeg_upright(bytes, limits, presets)
         } else {
             decode_unguarded(bytes, format, image_format, limits)
         }
@@ -102,23 +105,35 @@ fn decode_unguarded(
     image.apply_orientation(orientation);
 
     Ok(Decoded {
+        display_size: (image.width(), image.height()),
         image,
         orientation: orientation.to_exif(),
-        animated_frames: count_frames(bytes, format).filter(|&frames| frames > 1),
         icc_profile,
         exif,
     })
 }
 
-fn decode_jpeg_upright(bytes: &[u8], limits: &Limits) -> Result<Decoded, ImagingError> {
-    let decoded = decode_jpeg(bytes, limits)?;
+fn decode_jpeg_upright(
+    bytes: &[u8],
+    limits: &Limits,
+    presets: &[Preset],
+) -> Result<Decoded, ImagingError> {
+    let decoded = decode_jpeg(bytes, limits, |width, height| {
+        choose_shrink(width, height, presets)
+    })?;
     let orientation = exif_orientation(decoded.exif.as_deref());
     let mut image = decoded.image;
     image.apply_orientation(orientation);
+    let (stored_width, stored_height) = decoded.stored_size;
+    let display_size = if orientation.to_exif() > 4 {
+        (stored_height, stored_width)
+    } else {
+        (stored_width, stored_height)
+    };
     Ok(Decoded {
         image,
+        display_size,
         orientation: orientation.to_exif(),
-        animated_frames: None,
         icc_profile: decoded.icc_profile,
         exif: decoded.exif,
     })

@@ -61,6 +61,12 @@ pub(crate) fn encode(pixels: &Pixels, settings: EncodeSettings) -> Result<Vec<u8
                 .map_err(|error| encode_error(format, error.to_string()))?;
         }
         OutputFormat::Webp => bytes = encode_webp(pixels, settings.webp_quality)?,
+        // Still images never pick GIF, but a one-frame GIF is still a valid output.
+        OutputFormat::Gif => {
+            image::codecs::gif::GifEncoder::new(&mut bytes)
+                .encode(samples, width, height, color)
+                .map_err(|error| encode_error(format, error.to_string()))?;
+        }
     }
     Ok(bytes)
 }

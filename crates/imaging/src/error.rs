@@ -72,6 +72,23 @@ pub enum ImagingError {
         max_dimension: u32,
     },
 
+    /// An animation over the limits for the way it is prepared: a GIF whose frames contain more
+    /// than [`Limits::max_pixels`](crate::Limits::max_pixels) pixels in all, or an animated
+    /// WebP or APNG larger than
+    /// [`Limits::max_passthrough_bytes`](crate::Limits::max_passthrough_bytes).
+    #[error(
+        "the {format} animation of {frames} frames cannot be prepared: {reason}. Export a \
+         shorter or smaller animation, or a still image"
+    )]
+    AnimationTooLarge {
+        /// The sniffed format of the input.
+        format: SourceFormat,
+        /// Number of frames in the source.
+        frames: u32,
+        /// The limit that was exceeded, with the input's value and the maximum.
+        reason: String,
+    },
+
     /// The data is corrupt, truncated or uses a feature the decoder lacks.
     #[error("the {format} data could not be decoded: {reason}. Re-export the file and try again")]
     Decode {

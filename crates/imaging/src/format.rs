@@ -71,8 +71,10 @@ pub enum OutputFormat {
     Jpeg,
     /// PNG, used for images with transparency.
     Png,
-    /// WebP. Not produced by this version of the pipeline.
+    /// Lossy WebP, or an animated WebP source passed through unchanged.
     Webp,
+    /// Animated GIF, produced only from an animated GIF source.
+    Gif,
 }
 
 impl OutputFormat {
@@ -82,15 +84,17 @@ impl OutputFormat {
             Self::Jpeg => "image/jpeg",
             Self::Png => "image/png",
             Self::Webp => "image/webp",
+            Self::Gif => "image/gif",
         }
     }
 
-    /// Returns the file extension without a dot: `"jpg"`, `"png"` or `"webp"`.
+    /// Returns the file extension without a dot: `"jpg"`, `"png"`, `"webp"` or `"gif"`.
     pub fn extension(self) -> &'static str {
         match self {
             Self::Jpeg => "jpg",
             Self::Png => "png",
             Self::Webp => "webp",
+            Self::Gif => "gif",
         }
     }
 }
@@ -101,6 +105,7 @@ impl fmt::Display for OutputFormat {
             Self::Jpeg => "JPEG",
             Self::Png => "PNG",
             Self::Webp => "WebP",
+            Self::Gif => "GIF",
         };
         f.write_str(name)
     }
@@ -261,5 +266,7 @@ mod tests {
         assert_eq!(OutputFormat::Png.extension(), "png");
         assert_eq!(OutputFormat::Webp.content_type(), "image/webp");
         assert_eq!(OutputFormat::Webp.extension(), "webp");
+        assert_eq!(OutputFormat::Gif.content_type(), "image/gif");
+        assert_eq!(OutputFormat::Gif.extension(), "gif");
     }
 }

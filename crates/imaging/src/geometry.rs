@@ -15,6 +15,27 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// Scales the crop from a `full` source size to the `decoded` size of a source decoded at
+    /// a reduced scale. The content and canvas sizes stay the same.
+    pub(crate) fn scaled_to(self, full: (u32, u32), decoded: (u32, u32)) -> Self {
+        if full == decoded {
+            return self;
+        }
+        let horizontal = f64::from(decoded.0) / f64::from(full.0.max(1));
+        let vertical = f64::from(decoded.1) / f64::from(full.1.max(1));
+        let [left, top, width, height] = self.crop;
+        Self {
+            // The decoded sides are rounded up, so the scaled crop stays inside them.
+            crop: [
+                left * horizontal,
+                top * vertical,
+                width * horizontal,
+                height * vertical,
+            ],
+            ..self
+        }
+    }
+
     /// Returns true when the resampling step keeps a `width`x`height` source as it is.
     pub(crate) fn is_identity(&self, width: u32, height: u32) -> bool {
         self.content == (width, height)

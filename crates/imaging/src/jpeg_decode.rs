@@ -6,12 +6,12 @@ use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 use zune_jpeg::JpegDecoder;
 
-use crate::color;
-use crate::decode::check_dimensions;
+use crate::decode::{check_dimensions, exif_orientation};
 use crate::error::ImagingError;
 use crate::format::SourceFormat;
 use crate::jpeg;
 use crate::options::Limits;
+use crate::{color, jpeg_scaled};
 
 /// Reason given for JPEG data that ends before its end-of-image marker.
 const TRUNCATED_JPEG_REASON: &str = "the file is truncated: the data ends before the JPEG \
@@ -25,15 +25,24 @@ pub(crate) struct DecodedJpeg {
     pub icc_profile: Option<Vec<u8>>,
     /// EXIF data as a TIFF structure, without the `Exif\0\0` prefix.
     pub exif: Option<Vec<u8>>,
+    /// Stored width and height in the header, before scaling and orientation.
+    pub stored_size: (u32, u32),
 }
 
 /// Decodes a JPEG in strict mode, so corrupt entropy-coded data is an error.
 ///
 /// The header dimensions are checked against `limits` before any pixel buffer is allocated.
+/// `choose_shrink` gets the upright size and returns the scale denominator (1, 2, 4 or 8).
+/// Above 1, a YCbCr or greyscale JPEG is decoded at that scale by
+/// [`jpeg_scaled::decode_scaled`], and CMYK and YCCK are still decoded at full size.
 /// CMYK and YCCK data is converted to sRGB through the embedded CMYK profile, or without one
 /// through zune-jpeg's own conversion. 12-bit, lossless and arithmetic-coded JPEGs are not
 /// supported by zune-jpeg 0.5 and fail with [`ImagingError::Decode`].
-pub(crate) fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<DecodedJpeg, ImagingError> {
+pub(crate) fn decode_jpeg(
+    bytes: &[u8],
+    limits: &Limits,
+    choose_shrink: impl FnOnce(u32, u32) -> u32,
+) -> Result<DecodedJpeg, ImagingError> {
     let header_options = DecoderOptions::new_safe()
         .set_strict_mode(true)
         .set_max_width(usize::MAX)
@@ -61,6 +70,21 @@ pub(crate) fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<DecodedJpeg, 
     let icc_profile = decoder.icc_profile();
     let exif = decoder.exif().cloned();
     let cmyk = matches!(input, ColorSpace::CMYK | ColorSpace::YCCK);
+    let (upright_width, upright_height) = if exif_orientation(exif.as_deref()).to_exif() > 4 {
+        (height, width)
+    } else {
+        (width, height)
+    };
+    let shrink = choose_shrink(upright_width, upright_height);
+    if shrink > 1 && !cmyk {
+        let image = jpeg_scaled::decode_scaled(bytes, width, height, shrink)?;
+        return Ok(DecodedJpeg {
+            image,
+            icc_profile,
+            exif,
+            stored_size: (width, height),
+        });
+    }
     let cmyk_profile = icc_profile
         .as_deref()
         .filter(|_| cmyk)
@@ -103,6 +127,7 @@ pub(crate) fn decode_jpeg(bytes: &[u8], limits: &Limits) -> Result<DecodedJpeg, 
         image,
         icc_profile,
         exif,
+        stored_size: (width, height),
     })
 }
 

@@ -19,8 +19,10 @@
 //! embedded CMYK profile, or zune-jpeg's plain conversion when they have none. A profile that
 //! cannot be parsed is ignored. 16-bit samples are rounded to 8 bits.
 //!
-//! Animated GIF, WebP and APNG inputs are reduced to their first frame, and
-//! [`PreparedImage::animated_frames`] reports the source's frame count.
+//! Animations are never reduced to one frame. An animated GIF is resized frame by frame,
+//! keeping its delays and loop count. An animated WebP or APNG is uploaded unchanged apart from
+//! its metadata chunks, up to [`Limits::max_passthrough_bytes`]. [`PreparedImage::animation`]
+//! reports which happened, as an [`AnimationHandling`].
 //!
 //! JPEG is decoded in zune-jpeg's strict mode: a truncated file, one with no end-of-image
 //! marker after its scan data, and corrupt entropy-coded data (bad Huffman codes, stray
@@ -34,16 +36,20 @@ mod encode;
 mod error;
 mod format;
 mod geometry;
+mod gif_animation;
 mod jpeg;
 mod jpeg_decode;
+mod jpeg_scaled;
 mod metadata;
 mod options;
+mod passthrough;
 mod predict;
 mod prepare;
 mod presets;
 mod resize;
 mod svg;
 
+pub use animation::AnimationHandling;
 pub use error::ImagingError;
 pub use format::{OutputFormat, SourceFormat, sniff};
 pub use options::{BoxSize, Fit, FormatChoice, Limits, MetadataPolicy, Preset};

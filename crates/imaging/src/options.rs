@@ -108,6 +108,11 @@ pub struct Limits {
     pub max_pixels: u64,
     /// Maximum width or height in pixels declared in the header. Default 30,000.
     pub max_dimension: u32,
+    /// Maximum size in bytes of an animated WebP or APNG that is uploaded unchanged, after
+    /// its metadata chunks are removed. Default 10 MiB.
+    // NOTE: 10 MiB is a product choice for banner and token animations, not a limit of the
+    // PERS API, which documents no maximum upload size.
+    pub max_passthrough_bytes: u64,
 }
 
 impl Default for Limits {
@@ -116,6 +121,7 @@ impl Default for Limits {
             max_file_bytes: 50 * 1024 * 1024,
             max_pixels: 100_000_000,
             max_dimension: 30_000,
+            max_passthrough_bytes: 10 * 1024 * 1024,
         }
     }
 }

@@ -6,6 +6,7 @@ use image::{ImageDecoder, ImageReader};
 use zune_core::bytestream::ZCursor;
 use zune_core::options::DecoderOptions;
 
+use crate::animation::{self, Animation};
 use crate::decode::{check_dimensions, exif_orientation};
 use crate::error::ImagingError;
 use crate::format::{OutputFormat, SourceFormat};
@@ -51,6 +52,9 @@ pub fn predict_output(
     limits: &Limits,
 ) -> Result<PredictedOutput, ImagingError> {
     let source_format = check_input(bytes, limits)?;
+    if let Some(animation) = animation::probe(bytes, source_format) {
+        return predict_animation(bytes, source_format, &animation, preset, limits);
+    }
     let header = read_header(bytes, source_format, limits)?;
     check_dimensions(header.width, header.height, limits)?;
     if header.width == 0 || header.height == 0 {
@@ -75,6 +79,43 @@ pub fn predict_output(
         height,
         format,
         estimated_bytes: estimate_bytes(width, height, format, preset),
+        source_format,
+        source_width,
+        source_height,
+    })
+}
+
+/// Predicts an animated source: GIF resized frame by frame, WebP and APNG passed through.
+fn predict_animation(
+    bytes: &[u8],
+    source_format: SourceFormat,
+    animation: &Animation,
+    preset: &Preset,
+    limits: &Limits,
+) -> Result<PredictedOutput, ImagingError> {
+    let (source_width, source_height) = (animation.width, animation.height);
+    check_dimensions(source_width, source_height, limits)?;
+    let (width, height, format, estimated_bytes) = if source_format == SourceFormat::Gif {
+        let plan = geometry::plan(source_width.max(1), source_height.max(1), preset);
+        let (width, height) = plan.canvas;
+        let frame_bytes = estimate_bytes(width, height, OutputFormat::Gif, preset);
+        let all_frames = frame_bytes.saturating_mul(u64::from(animation.frames));
+        (width, height, OutputFormat::Gif, all_frames)
+    } else {
+        let format = if source_format == SourceFormat::Webp {
+            OutputFormat::Webp
+        } else {
+            OutputFormat::Png
+        };
+        // The output is the source without its metadata chunks, so at most its length.
+        let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        (source_width, source_height, format, length)
+    };
+    Ok(PredictedOutput {
+        width,
+        height,
+        format,
+        estimated_bytes,
         source_format,
         source_width,
         source_height,
@@ -160,6 +201,9 @@ fn estimate_bytes(width: u32, height: u32, format: OutputFormat, preset: &Preset
         OutputFormat::Jpeg => jpeg_bits_per_pixel(preset.jpeg_quality),
         OutputFormat::Webp => 0.7 * jpeg_bits_per_pixel(preset.webp_quality),
         OutputFormat::Png => 16.0,
+        // NOTE: an estimate for one frame of a flat-coloured GIF. Photographic frames come
+        // out larger.
+        OutputFormat::Gif => 4.0,
     };
     // The estimate is far below 2^53, so the conversion back to an integer is exact enough.
     (pixels * bits_per_pixel / 8.0 + HEADER_BYTES).round() as u64

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::animation::{self, AnimationHandling};
 use crate::decode::{Decoded, catch_decoder_panic, decode};
 use crate::encode::{EncodeSettings, encode};
 use crate::error::ImagingError;
@@ -35,11 +36,10 @@ pub struct PreparedImage {
     /// tag is reported as 1.
     pub orientation_applied: u8,
     /// Frame count of an animated source with more than one frame, `None` for still images.
-    ///
-    /// Only the first frame is prepared, so a caller can warn that the animation is lost.
-    /// For APNG the prepared frame is the default image, which is the first frame unless the
-    /// file stores a separate still image for viewers without APNG support.
+    /// Every frame is kept, as [`animation`](Self::animation) records.
     pub animated_frames: Option<u32>,
+    /// Treatment of an animated source, `None` for still images.
+    pub animation: Option<AnimationHandling>,
 }
 
 impl fmt::Debug for PreparedImage {
@@ -55,6 +55,7 @@ impl fmt::Debug for PreparedImage {
             .field("source_height", &self.source_height)
             .field("orientation_applied", &self.orientation_applied)
             .field("animated_frames", &self.animated_frames)
+            .field("animation", &self.animation)
             .finish()
     }
 }
@@ -92,15 +93,23 @@ pub fn prepare(
 /// sRGB, pick the output format, flatten transparency onto the preset's background for JPEG,
 /// pad, and encode with only the metadata the preset keeps.
 ///
+/// A source with more than one frame is never reduced to one: an animated GIF is resized
+/// frame by frame into an animated GIF, and an animated WebP or APNG is passed through with
+/// its metadata chunks removed. [`PreparedImage::animation`] records which.
+///
 /// # Errors
 ///
-/// The same as [`prepare`]. The first failing output fails the whole call.
+/// The same as [`prepare`], and [`ImagingError::AnimationTooLarge`] for an animation over
+/// the limits. The first failing output fails the whole call.
 pub fn prepare_many(
     bytes: &[u8],
     presets: &[Preset],
     limits: &Limits,
 ) -> Result<Vec<PreparedImage>, ImagingError> {
     let source_format = check_input(bytes, limits)?;
+    if let Some(animation) = animation::probe(bytes, source_format) {
+        return animation::prepare_animation(bytes, source_format, &animation, presets, limits);
+    }
     let decoded = if source_format == SourceFormat::Svg {
         decode_svg(bytes, limits)?
     } else {
@@ -111,7 +120,7 @@ pub fn prepare_many(
                     format: source_format,
                     hint,
                 })?;
-        decode(bytes, source_format, image_format, limits)?
+        decode(bytes, source_format, image_format, limits, presets)?
     };
     let source = Source::new(decoded, source_format);
     presets.iter().map(|preset| source.render(preset)).collect()
@@ -139,9 +148,9 @@ pub fn thumbnail(
 fn decode_svg(bytes: &[u8], limits: &Limits) -> Result<Decoded, ImagingError> {
     let image = catch_decoder_panic(SourceFormat::Svg, || svg::rasterise(bytes, limits))?;
     Ok(Decoded {
+        display_size: (image.width(), image.height()),
         image,
         orientation: 1,
-        animated_frames: None,
         icc_profile: None,
         exif: None,
     })
@@ -149,10 +158,12 @@ fn decode_svg(bytes: &[u8], limits: &Limits) -> Result<Decoded, ImagingError> {
 
 /// A decoded, upright source in 8-bit pixels, shared by every output.
 struct Source {
+    /// Pixels as decoded, smaller than `display_size` after a scaled JPEG decode.
     pixels: Pixels,
+    /// Width and height of the source as displayed, at full scale.
+    display_size: (u32, u32),
     format: SourceFormat,
     orientation: u8,
-    animated_frames: Option<u32>,
     icc_profile: Option<Vec<u8>>,
     exif: Option<Vec<u8>>,
 }
@@ -161,17 +172,18 @@ impl Source {
     fn new(decoded: Decoded, format: SourceFormat) -> Self {
         Self {
             pixels: Pixels::from_image(decoded.image),
+            display_size: decoded.display_size,
             format,
             orientation: decoded.orientation,
-            animated_frames: decoded.animated_frames,
             icc_profile: decoded.icc_profile,
             exif: decoded.exif,
         }
     }
 
     fn render(&self, preset: &Preset) -> Result<PreparedImage, ImagingError> {
-        let (source_width, source_height) = self.pixels.dimensions();
+        let (source_width, source_height) = self.display_size;
         let plan = geometry::plan(source_width, source_height, preset);
+        let plan = plan.scaled_to(self.display_size, self.pixels.dimensions());
         let format = choose_format(preset.format, self.format, self.pixels.has_alpha());
         let mut pixels = self
             .pixels
@@ -211,7 +223,8 @@ impl Source {
             source_width,
             source_height,
             orientation_applied: self.orientation,
-            animated_frames: self.animated_frames,
+            animated_frames: None,
+            animation: None,
         })
     }
 }
@@ -247,12 +260,12 @@ fn finish_pixels(pixels: Pixels, plan: &Plan, format: OutputFormat, background: 
     let [red, green, blue] = background;
     let fill = match format {
         OutputFormat::Jpeg => [red, green, blue, u8::MAX],
-        OutputFormat::Png | OutputFormat::Webp => [0, 0, 0, 0],
+        OutputFormat::Png | OutputFormat::Webp | OutputFormat::Gif => [0, 0, 0, 0],
     };
     let pixels = compose::pad(pixels, plan.canvas, fill);
     match format {
         OutputFormat::Jpeg => Pixels::Rgb(compose::flatten(pixels, background)),
-        OutputFormat::Png | OutputFormat::Webp => pixels,
+        OutputFormat::Png | OutputFormat::Webp | OutputFormat::Gif => pixels,
     }
 }
 

@@ -13,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
         max_file_bytes: 1 << 20,
         max_pixels: 4_000_000,
         max_dimension: 8_000,
+        max_passthrough_bytes: 1 << 20,
     };
     let boxed = |fit, format| Preset {
         size: Some(BoxSize {

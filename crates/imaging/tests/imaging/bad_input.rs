@@ -320,3 +320,29 @@ fn corpus_corrupt_jpeg_rejected() {
         assert_eq!(format!("{first:?}"), format!("{second:?}"), "{file}");
     }
 }
+
+#[test]
+fn corpus_corrupt_jpeg_scaled_rejected() {
+    let Some(corpus) = corpus() else { return };
+    // Thumbnail sizes make the decoder work at 1/2 to 1/8 scale, which uses another decoder.
+    for file in [
+        "real/exif-samples/corrupted.jpg",
+        "made/broken/bitflip_32bytes.jpg",
+        "made/broken/truncated_50pct.jpg",
+    ] {
+        let bytes = read(&corpus, file);
+        for max_edge in [64, 256, 600] {
+            let result = pers_imaging::thumbnail(&bytes, max_edge, &Limits::default());
+            assert!(
+                matches!(
+                    result,
+                    Err(ImagingError::Decode {
+                        format: SourceFormat::Jpeg,
+                        ..
+                    })
+                ),
+                "{file} at {max_edge} px: {result:?}"
+            );
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! is absent. The fixtures built in code run everywhere.
 #![allow(clippy::unwrap_used)]
 
+mod animation;
 mod bad_input;
 mod color;
 mod corpus_outcomes;

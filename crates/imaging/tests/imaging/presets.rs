@@ -115,6 +115,7 @@ fn format_choices() {
             OutputFormat::Jpeg => SourceFormat::Jpeg,
             OutputFormat::Png => SourceFormat::Png,
             OutputFormat::Webp => SourceFormat::Webp,
+            OutputFormat::Gif => SourceFormat::Gif,
         };
         assert_eq!(
             sniffed,

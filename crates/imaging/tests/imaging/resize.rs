@@ -148,34 +148,6 @@ fn corpus_deep_png_to_8bit() {
 }
 
 #[test]
-fn corpus_animated_first_frame() {
-    let Some(corpus) = corpus() else { return };
-    let cases = [
-        ("made/anim/anim_3frames.gif", Some(3)),
-        ("made/anim/anim_3frames.webp", Some(3)),
-        ("suites/png-extra/basic_f20.png", Some(20)),
-        ("suites/image-rs/gif/interlaced.gif", None),
-        ("made/dims/pixel_1x1.png", None),
-    ];
-    for (file, expected) in cases {
-        let prepared = prepare_ok(&read(&corpus, file), file);
-        assert_eq!(prepared.animated_frames, expected, "{file}");
-    }
-    // Frame 1 of the made animations is red.
-    for file in ["made/anim/anim_3frames.gif", "made/anim/anim_3frames.webp"] {
-        let prepared = prepare_ok(&read(&corpus, file), file);
-        let decoded = image::load_from_memory(&prepared.bytes).unwrap().to_rgb8();
-        let centre = decoded
-            .get_pixel(decoded.width() / 2, decoded.height() / 2)
-            .0;
-        assert!(
-            centre[0] > 200 && centre[1] < 60 && centre[2] < 60,
-            "{file}: {centre:?}"
-        );
-    }
-}
-
-#[test]
 fn corpus_12mp_timing() {
     let Some(corpus) = corpus() else { return };
     let file = "real/exif-samples/42_IndexError.jpg";
@@ -188,4 +160,46 @@ fn corpus_12mp_timing() {
         (prepared.source_width, prepared.source_height),
         (4032, 3024)
     );
+}
+
+#[test]
+fn built_jpeg_scaled_decode() {
+    use crate::fixtures::{BLUE, GREEN, RED, YELLOW, oriented_card_jpeg};
+    use crate::support::{close, decode_output};
+
+    // 2400x1600 to a 100 px box is a 24x reduction, decoded at 1/8 scale.
+    let upright = card(2400, 1600);
+    for orientation in [1, 6] {
+        let bytes = oriented_card_jpeg(&upright, orientation);
+        let preset = Preset {
+            max_edge: 100,
+            ..Preset::default()
+        };
+        let predicted = pers_imaging::predict_output(&bytes, &preset, &Limits::default()).unwrap();
+        let prepared = pers_imaging::prepare(&bytes, &preset, &Limits::default()).unwrap();
+        assert_eq!(
+            (prepared.width, prepared.height),
+            (100, 67),
+            "{orientation}"
+        );
+        assert_eq!(
+            (predicted.width, predicted.height),
+            (100, 67),
+            "{orientation}"
+        );
+        assert_eq!(
+            (prepared.source_width, prepared.source_height),
+            (2400, 1600),
+            "{orientation}"
+        );
+        let output = decode_output(&prepared);
+        let corners = [(5, 5, RED), (94, 5, GREEN), (5, 61, BLUE), (94, 61, YELLOW)];
+        for (x, y, colour) in corners {
+            let actual = *output.get_pixel(x, y);
+            assert!(
+                close(actual, colour, 30),
+                "orientation {orientation}: ({x}, {y}) is {actual:?}, expected {colour:?}"
+            );
+        }
+    }
 }

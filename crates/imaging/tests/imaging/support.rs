@@ -5,11 +5,14 @@ use std::path::PathBuf;
 use image::{Rgb, RgbImage};
 use pers_imaging::{Limits, PreparedImage, Preset};
 
-/// Returns the corpus folder, `../shared/corpus` beside the repository root, or prints why
-/// the corpus checks are skipped and returns `None`.
+/// Returns the corpus folder, or prints why the corpus checks are skipped and returns `None`.
+///
+/// The folder is `$PERS_IMAGING_CORPUS` when it is set, for checkouts such as git worktrees
+/// that have no `shared` folder beside them, else `../shared/corpus` beside the repository.
 pub fn corpus() -> Option<PathBuf> {
     let repo_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let path = repo_root.join("../shared/corpus");
+    let path = std::env::var_os("PERS_IMAGING_CORPUS")
+        .map_or_else(|| repo_root.join("../shared/corpus"), PathBuf::from);
     if path.is_dir() {
         Some(path)
     } else {
