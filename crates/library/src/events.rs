@@ -51,6 +51,38 @@ pub struct QueuedFile {
     pub size_bytes: Option<u64>,
 }
 
+/// How an animated source became the uploaded file. Every frame is kept either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Animation {
+    /// Every frame was resized to the preset and re-encoded (animated GIF).
+    Resized {
+        /// Frames in the output, as in the source.
+        frames: u32,
+    },
+    /// The source was uploaded unchanged but for its metadata, so its size does not follow
+    /// the preset (animated WebP and APNG).
+    PassedThrough {
+        /// Frames in the source.
+        frames: u32,
+    },
+}
+
+impl From<pers_imaging::AnimationHandling> for Animation {
+    fn from(handling: pers_imaging::AnimationHandling) -> Self {
+        match handling {
+            pers_imaging::AnimationHandling::Resized { frames } => Animation::Resized { frames },
+            pers_imaging::AnimationHandling::PassedThrough { frames } => {
+                Animation::PassedThrough { frames }
+            }
+        }
+    }
+}
+
 /// One event of an upload job.
 #[derive(Clone, Debug, Serialize)]
 #[serde(
@@ -111,8 +143,8 @@ pub enum UploadEvent {
         height: u32,
         /// Content type of the output.
         content_type: String,
-        /// Set when an animated source was reduced to its first frame.
-        first_frame_of: Option<u32>,
+        /// How an animated source was treated; `None` for still images and documents.
+        animation: Option<Animation>,
     },
     /// Bytes of a file were sent.
     FileProgress {

@@ -118,8 +118,10 @@ pub struct PreparedRecord {
     pub width: Option<u32>,
     /// Height in pixels, for images.
     pub height: Option<u32>,
-    /// Set when an animated source was reduced to its first frame.
-    pub first_frame_of: Option<u32>,
+    /// How an animated source was treated; `None` for still images and documents. Records
+    /// journaled before this field existed read as `None`.
+    #[serde(default)]
+    pub animation: Option<crate::events::Animation>,
 }
 
 /// The end a file reached, kept so a resumed job reports it again.

@@ -43,7 +43,7 @@ use std::time::Duration;
 
 pub use entities::EntityImageSupport;
 pub use error::{ErrorCode, LibraryError};
-pub use events::{JobId, ProgressSink, QueuedFile, Stage, UploadEvent};
+pub use events::{Animation, JobId, ProgressSink, QueuedFile, Stage, UploadEvent};
 pub use image_cache::CachedImage;
 pub use pers_api::{AuthType, BusinessOption, EntitySummary, EntityType, Secret};
 pub use remember::RememberedSession;

@@ -181,7 +181,7 @@ fn prepare_document(
         content_type: "application/pdf".to_owned(),
         width: None,
         height: None,
-        first_frame_of: None,
+        animation: None,
     })
 }
 
@@ -243,7 +243,7 @@ fn prepare_image(
         content_type: image.format.content_type().to_owned(),
         width: Some(image.width),
         height: Some(image.height),
-        first_frame_of: image.animated_frames,
+        animation: image.animation.map(Into::into),
     })
 }
 

@@ -86,7 +86,7 @@ impl UploadJob {
             width: prepared.width.unwrap_or(0),
             height: prepared.height.unwrap_or(0),
             content_type: prepared.content_type.clone(),
-            first_frame_of: prepared.first_frame_of,
+            animation: prepared.animation,
         });
 
         let key = format!("{}.{}", prepared.file_name, prepared.extension);

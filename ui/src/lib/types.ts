@@ -168,6 +168,13 @@ export interface StartedFile {
   sizeBytes?: number | null;
 }
 
+/**
+ * `pers_library::Animation`: every frame of an animated source is kept, either resized and
+ * re-encoded, or uploaded unchanged but for its metadata.
+ */
+export type Animation =
+  { kind: 'resized'; frames: number } | { kind: 'passedThrough'; frames: number };
+
 /** `pers_library::UploadEvent`, tagged by `event`. */
 export type UploadEvent =
   | {
@@ -197,8 +204,8 @@ export type UploadEvent =
       width: number;
       height: number;
       contentType: string;
-      /** Set when an animated source was reduced to its first frame. */
-      firstFrameOf?: number | null;
+      /** How an animated source was treated; absent or `null` for still images. */
+      animation?: Animation | null;
     }
   | { event: 'fileProgress'; jobId: JobId; fileId: FileId; bytesSent: number; bytesTotal: number }
   | {

@@ -107,3 +107,53 @@ async fn every_real_photo_is_stored_as_prepared() {
         );
     }
 }
+
+/// Animated GIF keeps every frame resized; animated WebP is uploaded unchanged; and the
+/// stored bytes are what was prepared.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn animations_keep_every_frame() {
+    let Some(dir) = corpus_dir("made/anim") else {
+        return;
+    };
+    let world = signed_in_world("business").await;
+    let paths = vec![dir.join("anim_3frames.gif"), dir.join("anim_3frames.webp")];
+
+    let events = world
+        .library
+        .upload(world.entity.clone(), paths.clone())
+        .await
+        .unwrap();
+    check_event_stream(&events, paths.len());
+
+    let animations: HashMap<u32, Option<pers_library::Animation>> = events
+        .iter()
+        .filter_map(|event| match event {
+            UploadEvent::FilePrepared {
+                file_id, animation, ..
+            } => Some((*file_id, *animation)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        animations.get(&0),
+        Some(&Some(pers_library::Animation::Resized { frames: 3 })),
+        "{animations:?}"
+    );
+    assert_eq!(
+        animations.get(&1),
+        Some(&Some(pers_library::Animation::PassedThrough { frames: 3 })),
+        "{animations:?}"
+    );
+    let webp = std::fs::read(&paths[1]).unwrap();
+    let gallery = world.library.gallery(&world.entity).await.unwrap();
+    assert_eq!(gallery.items.len(), 2, "both animations are stored");
+    let stored_webp = gallery
+        .items
+        .iter()
+        .find(|item| item.file_name.ends_with(".webp"))
+        .expect("the WebP keeps its format");
+    assert!(
+        stored_webp.size_bytes <= webp.len() as u64,
+        "only metadata is removed from a passed-through file"
+    );
+}

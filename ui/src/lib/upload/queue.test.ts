@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityRef, UploadEvent } from '../types';
 import {
+  animationNote,
   applyUploadEvent,
   batchTotals,
   canRetry,
@@ -65,7 +66,13 @@ describe('applyUploadEvent', () => {
 
     const a = row(state, 1);
     expect(a.status).toBe('uploading');
-    expect(a.output).toEqual({ bytes: 800, width: 1600, height: 900, contentType: 'image/jpeg' });
+    expect(a.output).toEqual({
+      bytes: 800,
+      width: 1600,
+      height: 900,
+      contentType: 'image/jpeg',
+      animation: null,
+    });
     expect(a.bytesSent).toBe(400);
     expect(a.progress).toBeGreaterThan(0.2);
     expect(a.progress).toBeLessThan(0.95);
@@ -359,5 +366,22 @@ describe('removeFinished', () => {
     expect(after.batches.map((b) => b.jobId)).toEqual([1, 2]);
     expect(after.batches[0]?.rows.map((r) => r.fileId)).toEqual([2]);
     expect(after.batches[1]?.rows).toHaveLength(1);
+  });
+});
+
+describe('animationNote', () => {
+  const output = { bytes: 1, width: 2, height: 2, contentType: 'image/gif' };
+
+  it('says how an animation was kept', () => {
+    expect(animationNote({ ...output, animation: { kind: 'resized', frames: 3 } })).toBe(
+      '3 frames, all resized',
+    );
+    expect(animationNote({ ...output, animation: { kind: 'passedThrough', frames: 6 } })).toBe(
+      '6 frames, uploaded unchanged',
+    );
+  });
+
+  it('says nothing for a still image', () => {
+    expect(animationNote({ ...output, animation: null })).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 // State of the upload queue, built from the shell's `UploadEvent`s by a pure reducer.
 
-import type { EntityRef, FileId, FileStage, JobId, UploadEvent } from '../types';
+import type { Animation, EntityRef, FileId, FileStage, JobId, UploadEvent } from '../types';
 
 /** Status of one file: waiting for its first stage, in a stage, or finished either way. */
 export type RowStatus = 'waiting' | FileStage | 'done' | 'failed';
@@ -11,6 +11,8 @@ export interface PreparedOutput {
   width: number;
   height: number;
   contentType: string;
+  /** How an animated source was treated; `null` for still images and predictions. */
+  animation: Animation | null;
 }
 
 /**
@@ -182,11 +184,13 @@ function applyToRow(row: UploadRow, event: FileEvent): UploadRow {
       return advance({ ...row, status: event.stage }, STAGE_PROGRESS[event.stage]);
     case 'filePredicted': {
       const { estimatedBytes, width, height, contentType } = event;
-      return { ...row, predicted: { bytes: estimatedBytes, width, height, contentType } };
+      const predicted = { bytes: estimatedBytes, width, height, contentType, animation: null };
+      return { ...row, predicted };
     }
     case 'filePrepared': {
       const { outputBytes, width, height, contentType } = event;
-      return { ...row, output: { bytes: outputBytes, width, height, contentType } };
+      const animation = event.animation ?? null;
+      return { ...row, output: { bytes: outputBytes, width, height, contentType, animation } };
     }
     case 'fileProgress':
       return applyBytes(row, event.bytesSent, event.bytesTotal);
@@ -247,6 +251,14 @@ function mapRows(
       batch.jobId === jobId ? { ...batch, rows: batch.rows.map(change) } : batch,
     ),
   };
+}
+
+/** Describes how an animated file was kept, or returns `null` for a still image. */
+export function animationNote(output: PreparedOutput): string | null {
+  const { animation } = output;
+  if (!animation) return null;
+  if (animation.kind === 'resized') return `${animation.frames} frames, all resized`;
+  return `${animation.frames} frames, uploaded unchanged`;
 }
 
 /** The output a row shows: the prepared one once known, else the prediction, else none. */
