@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Measures uploads and the gallery against one local sandbox in one run, and prints each
 # figure with its target:
-#   (a) one large file sent by pers-transfer (the streaming PUT the core uses) against
-#       `curl -T` to a signed PUT URL of the same store, at 256 MiB and 1 GiB, with peak RSS;
-#   (b) 1,000 PDFs of 20 KiB: `pers-assets upload --concurrency 8` (the whole pipeline) and
-#       pers-transfer alone, against `xargs -P 8 curl -T` and a sequential curl loop;
-#   (c) a gallery of 500 JPEGs: `pers-assets ls` in a new data dir (downloads and makes every
-#       thumbnail), then again (cached).
+#   (a) One large file, at 256 MiB and 1 GiB, sent by pers-transfer (the streaming PUT the
+#       core uses) and by `curl -T` to a signed PUT URL of the same store. Peak RSS is ours.
+#   (b) 1,000 PDFs of 20 KiB, sent by `pers-assets upload --concurrency 8` (the whole
+#       pipeline) and by pers-transfer alone. The references are `xargs -P 8 curl -T` and a
+#       sequential curl loop over pre-signed URLs.
+#   (c) A gallery of 500 JPEGs, listed by `pers-assets ls` in a new data dir (which downloads
+#       and makes every thumbnail), then again (cached).
 #
 # Usage: scripts/bench-transfer.sh
 #
@@ -65,10 +66,13 @@ export PERS_CLI_SESSION
 mapfile -t campaigns < <("$cli" entities campaign | cut -f1)
 [ "${#campaigns[@]}" -ge 3 ] || { echo "bench-transfer: fewer than 3 campaigns" >&2; exit 1; }
 
-# Runs the command under GNU time and prints "SECONDS PEAK_MIB".
+# Runs the command under GNU time and prints "SECONDS PEAK_MIB". A failing command is
+# reported on stderr, because its time would not be comparable.
 measure() {
-    /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null
-    awk '{printf "%s %.1f\n", $1, $2 / 1024}' "$work/time"
+    if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null; then
+        echo "bench-transfer: $1 failed (its arguments may contain signed URLs, so they are not shown)" >&2
+    fi
+    tail -n 1 "$work/time" | awk '{printf "%s %.1f\n", $1, $2 / 1024}'
 }
 
 # Prints "NUMERATOR / DENOMINATOR" with three decimals.

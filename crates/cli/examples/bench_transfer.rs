@@ -261,7 +261,7 @@ fn extension(path: &Path) -> String {
         .to_ascii_lowercase()
 }
 
-/// The content type the sandbox signs PUT URLs with for this extension.
+/// Returns the content type that the sandbox signs PUT URLs with for this extension.
 fn content_type(path: &Path) -> &'static str {
     match extension(path).as_str() {
         "jpg" | "jpeg" => "image/jpeg",

@@ -18,7 +18,7 @@ const SANDBOX_IDENTITY_PATH: &str = "/identity/v1/accounts:signInWithPassword";
 pub(crate) struct Context {
     /// The folder of the catalog, journal and caches.
     pub data_dir: PathBuf,
-    /// Where the session is kept between commands.
+    /// The store that keeps the session between commands.
     pub store: SessionStore,
 }
 
@@ -76,10 +76,11 @@ impl Context {
         Ok((library, remembered))
     }
 
-    /// Saves the session again when a refresh replaced its refresh token during the command.
+    /// Saves the session again when a refresh replaced its refresh token during the command,
+    /// which resuming the session always does.
     ///
-    /// The environment store cannot be updated, so it only logs a warning; the old refresh
-    /// token keeps working on servers that do not revoke replaced tokens.
+    /// The environment store cannot be updated, so the next command uses the refresh token of
+    /// `login` again.
     pub(crate) async fn save_refreshed(
         &self,
         library: &Library,
@@ -93,9 +94,11 @@ impl Context {
                 self.store.save(remembered.to_secret()).await?;
             }
             SessionStore::Environment => {
-                tracing::warn!(
-                    "the refresh token was replaced during this command; run `pers-assets \
-                     login` again if the server rejects the saved one"
+                // NOTE: this works while the server accepts a refresh token more than once,
+                // as the sandbox does. A server that revokes replaced refresh tokens ends the
+                // session after one command in this mode.
+                tracing::debug!(
+                    "the refresh token was replaced; the environment keeps the old one"
                 );
             }
         }

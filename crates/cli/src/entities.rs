@@ -11,7 +11,7 @@ use crate::output::Output;
 const TYPE_NAMES: &str = "campaign, token, redemption, business, tenant, user";
 
 /// Prints the entities of one type, one per line: id, `active`, `inactive` or `-` when the
-/// API does not say, and the name.
+/// API sends no state, and the name.
 pub(crate) async fn entities(
     context: &Context,
     global: &GlobalArgs,

@@ -12,7 +12,7 @@ pub(crate) const EXIT_OK: u8 = 0;
 pub(crate) const EXIT_FAILED: u8 = 1;
 /// Exit status of an invalid argument or input, the same status clap uses for its own checks.
 pub(crate) const EXIT_USAGE: u8 = 2;
-/// Exit status when nobody is signed in, the credentials were rejected, the session expired,
+/// Exit status when no session is saved, the credentials were rejected, the session expired,
 /// a business must be picked, or the session store is not available.
 pub(crate) const EXIT_AUTH: u8 = 3;
 /// Exit status of an upload in which at least one file failed; the other files are stored.

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use pers_library::{ErrorCode, GallerySource, Library, LibraryError};
+use pers_library::{EntityRef, ErrorCode, GallerySource, Library};
 
 use crate::args::{GetArgs, GlobalArgs, LsArgs};
 use crate::connect::Context;
@@ -82,19 +82,27 @@ pub(crate) async fn get(
 
 /// Downloads `name`. The core looks the name up in its local catalog, so when it is missing
 /// there the gallery is listed once, which refreshes the catalog from the shared manifest.
+///
+/// Fails with a usage error when the gallery has no asset of that name.
 async fn download(
     library: &Library,
-    entity: &pers_library::EntityRef,
+    entity: &EntityRef,
     name: &str,
-) -> Result<Vec<u8>, LibraryError> {
+) -> Result<Vec<u8>, CommandError> {
     match library.download(entity, name).await {
         Err(error) if error.code() == ErrorCode::InvalidInput => {
-            // NOTE: listing the gallery also makes every missing thumbnail; the core has no
-            // call that only refreshes the catalog.
-            library.gallery(entity).await?;
-            library.download(entity, name).await
+            // NOTE: listing the gallery also makes every missing thumbnail, because the core
+            // has no call that only refreshes the catalog.
+            let gallery = library.gallery(entity).await?;
+            if !gallery.items.iter().any(|item| item.file_name == name) {
+                return Err(CommandError::Usage(format!(
+                    "{name} is not in the gallery of {entity}: `pers-assets ls {entity}` lists \
+                     the stored names"
+                )));
+            }
+            Ok(library.download(entity, name).await?)
         }
-        result => result,
+        result => Ok(result?),
     }
 }
 

@@ -50,6 +50,7 @@ pub(crate) async fn login(
         }
         Err(error) => return Err(error.into()),
     };
+
     let remembered = library.remember_session(&project_key)?;
     let export = context.store.save(remembered.to_secret()).await?;
     let export = export.as_ref().map(|line| line.expose());
@@ -60,6 +61,7 @@ pub(crate) async fn login(
         });
         return Ok(());
     }
+
     let business = info
         .business_name
         .as_deref()

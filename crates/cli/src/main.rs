@@ -2,9 +2,9 @@
 //!
 //! `prepare` and `predict` run the image pipeline of `pers-imaging` on one file and exit with
 //! status 1 when it fails. The network commands (`login`, `logout`, `entities`, `upload`, `ls`,
-//! `get`) go through `pers-library`, the core the desktop app uses, and exit with the statuses
-//! of [`error`]: 0 ok, 1 failed, 2 invalid argument, 3 not signed in or rejected sign-in,
-//! 4 some files of an upload failed, 5 network. Invalid arguments found by clap exit with 2.
+//! `get`) go through `pers-library`, the core the desktop app uses. They exit with the
+//! statuses of [`error`]: 0 ok, 1 failed, 2 invalid argument, 3 not signed in or sign-in
+//! rejected, 4 some files of an upload failed, 5 network. Clap's own checks exit with 2.
 
 mod args;
 mod connect;
@@ -31,7 +31,11 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PERS_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                // The core's and the API client's errors reach the user as the command's own
+                // message, so by default only this binary and the image pipeline log.
+                .unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new("pers_assets=warn,pers_imaging=warn")
+                }),
         )
         .with_writer(std::io::stderr)
         .init();

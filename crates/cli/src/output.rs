@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-/// How results are printed.
+/// The output mode of one run.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Output {
     /// Set by `--json`.

@@ -1,4 +1,4 @@
-//! Where the session is kept between two commands.
+//! The store of the saved session between two commands.
 //!
 //! The saved text is [`pers_library::RememberedSession::to_secret`]: the API base URL, the
 //! project key and the refresh token. It is never written to a plain file. By default it goes

@@ -52,7 +52,7 @@ pub(crate) async fn upload(
     }
 }
 
-/// How a job's event stream ended.
+/// The end of a job's event stream.
 enum JobEnding {
     /// Every file ended.
     Finished,

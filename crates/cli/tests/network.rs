@@ -321,6 +321,10 @@ async fn upload_ls_get_round_trip() {
     args.extend(paths.iter().map(|path| path.display().to_string()));
     let uploaded = world.run(args).await;
     assert_eq!(uploaded.status.code(), Some(0), "{}", stderr(&uploaded));
+    assert!(
+        !stderr(&uploaded).contains('\r'),
+        "no progress line when piped"
+    );
     let stored = stdout(&uploaded);
     assert_eq!(
         stored
@@ -353,6 +357,21 @@ async fn upload_ls_get_round_trip() {
     assert!(
         image::load_from_memory(&bytes).is_ok(),
         "the download is an image"
+    );
+
+    let unknown = world
+        .run(strings(&["get", &entity, "nope.png", "-o", &target_arg]))
+        .await;
+    assert_eq!(
+        unknown.status.code(),
+        Some(STATUS_USAGE),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(
+        stderr(&unknown).contains("pers-assets ls"),
+        "{}",
+        stderr(&unknown)
     );
 
     let again = world
@@ -630,4 +649,37 @@ async fn missing_keychain_says_what_to_do() {
         "{}",
         stderr(&output)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejected_refresh_exits_auth() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let refresh = pers_sandbox::Route::new("POST", "/v2/auth/refresh");
+    world.sandbox.faults().fail_next(refresh, 1, 401).unwrap();
+
+    let output = world.run(strings(&["entities", "campaign"])).await;
+
+    assert_eq!(
+        output.status.code(),
+        Some(STATUS_AUTH),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_error_exits_failed() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let campaigns = pers_sandbox::Route::get("/v2/campaigns");
+    world.sandbox.faults().fail_next(campaigns, 1, 500).unwrap();
+
+    let output = world
+        .run(strings(&["--json", "entities", "campaign"]))
+        .await;
+
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let lines = json_lines(&output);
+    assert_eq!(lines.last().unwrap()["error"], "SERVER");
 }
