@@ -9,8 +9,34 @@ use pers_imaging::{BoxSize, Fit, FormatChoice, MetadataPolicy, PRESET_NAMES, Pre
 #[derive(Parser, Debug)]
 #[command(name = "pers-assets", version, about)]
 pub(crate) struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Options of every network command.
+#[derive(Args, Debug)]
+pub(crate) struct GlobalArgs {
+    /// PERS API base URL, or `production` for https://api.pers.ninja/v2. For a local sandbox,
+    /// pass the `base_url` that `pers-sandbox` prints. Needed by `login`; later commands use
+    /// the environment of the saved session.
+    #[arg(long = "env", global = true, env = "PERS_ENV", value_name = "URL")]
+    pub env: Option<String>,
+    /// The tenant's project key (`x-project-key`). Needed by `login`.
+    #[arg(long, global = true, env = "PERS_PROJECT_KEY", hide_env_values = true)]
+    pub project_key: Option<String>,
+    /// The identity provider's `accounts:signInWithPassword` URL for `login --email`. Default
+    /// for a loopback API (a local sandbox): the sandbox's own identity path.
+    #[arg(long, global = true, env = "PERS_IDENTITY_URL", value_name = "URL")]
+    pub identity_url: Option<String>,
+    /// Folder of the catalog, job journal and caches. Default: `pers-assets` in the
+    /// platform's data folder (`~/.local/share/pers-assets` on Linux).
+    #[arg(long, global = true, env = "PERS_CLI_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print one JSON object per line on stdout, for scripts.
+    #[arg(long, global = true)]
+    pub json: bool,
 }
 
 /// A subcommand.
@@ -21,6 +47,108 @@ pub(crate) enum Command {
     Prepare(PrepareArgs),
     /// Print the output size that `prepare` would produce, read from the header only.
     Predict(PredictArgs),
+    /// Sign in and save the session for the next commands.
+    Login(LoginArgs),
+    /// Forget the saved session.
+    Logout,
+    /// List the entities of one type that the session may see.
+    Entities(EntitiesArgs),
+    /// Prepare and upload files to an entity.
+    Upload(UploadArgs),
+    /// List the assets of an entity.
+    Ls(LsArgs),
+    /// Download one asset of an entity by its stored name.
+    Get(GetArgs),
+}
+
+/// Arguments of `login`.
+#[derive(Args, Debug)]
+pub(crate) struct LoginArgs {
+    /// The account's email.
+    #[arg(long, required_unless_present = "token", conflicts_with = "token")]
+    pub email: Option<String>,
+    /// The account's password; used once and not saved.
+    #[arg(long, env = "PERS_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// A token from the tenant's identity provider, exchanged as it is in place of an email
+    /// and password.
+    #[arg(long, env = "PERS_PROVIDER_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Sign in as a tenant admin or as business staff (default: business with --business,
+    /// else tenant).
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// The business to act for, when the account belongs to several.
+    #[arg(long, value_name = "ID")]
+    pub business: Option<String>,
+}
+
+/// Values of `--kind`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KindArg {
+    /// A tenant administrator.
+    Tenant,
+    /// Staff of a business.
+    Business,
+}
+
+/// Arguments of `entities`.
+#[derive(Args, Debug)]
+pub(crate) struct EntitiesArgs {
+    /// The entity type.
+    #[arg(value_enum)]
+    pub entity_type: EntityTypeArg,
+}
+
+/// Values of an entity type.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EntityTypeArg {
+    /// Campaigns.
+    Campaign,
+    /// Token contracts.
+    Token,
+    /// Redemption offers.
+    Redemption,
+    /// Businesses.
+    Business,
+    /// The tenant itself.
+    Tenant,
+    /// User accounts.
+    User,
+}
+
+/// Arguments of `upload`.
+#[derive(Args, Debug)]
+pub(crate) struct UploadArgs {
+    /// The entity, as TYPE/ID, for example `campaign/8cf9f429-…`.
+    pub entity: String,
+    /// Images or PDF documents to upload.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// How many files are sent at once (default 4).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    #[command(flatten)]
+    pub preset: PresetArgs,
+}
+
+/// Arguments of `ls`.
+#[derive(Args, Debug)]
+pub(crate) struct LsArgs {
+    /// The entity, as TYPE/ID.
+    pub entity: String,
+}
+
+/// Arguments of `get`.
+#[derive(Args, Debug)]
+pub(crate) struct GetArgs {
+    /// The entity, as TYPE/ID.
+    pub entity: String,
+    /// The stored name, as `ls` lists it.
+    pub name: String,
+    /// Output file; `-` writes to stdout. An existing file is replaced.
+    #[arg(short, long)]
+    pub output: PathBuf,
 }
 
 /// Arguments of `prepare`.

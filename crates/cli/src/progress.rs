@@ -1,0 +1,177 @@
+//! The upload's progress: one updating line on a terminal, plain lines when piped, or the
+//! core's events as JSON lines with `--json`.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use pers_library::UploadEvent;
+
+use crate::output::Output;
+
+/// Shortest time between two redraws of the progress line.
+const REDRAW_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Prints the events of one upload job and counts its outcome.
+pub(crate) struct Progress {
+    output: Output,
+    /// Set when the updating line is drawn, which needs stderr to be a terminal.
+    live: bool,
+    names: HashMap<u32, String>,
+    sent: HashMap<u32, u64>,
+    files: u32,
+    done: u32,
+    failed: u32,
+    last_draw: Option<Instant>,
+}
+
+impl Progress {
+    /// Returns a printer for `output`; `live` draws the updating line on stderr.
+    pub(crate) fn new(output: Output, live: bool) -> Progress {
+        Progress {
+            output,
+            live: live && !output.json,
+            names: HashMap::new(),
+            sent: HashMap::new(),
+            files: 0,
+            done: 0,
+            failed: 0,
+            last_draw: None,
+        }
+    }
+
+    /// Prints one event.
+    pub(crate) fn handle(&mut self, event: &UploadEvent) {
+        if self.output.json {
+            self.output.json_line(event);
+        }
+        match event {
+            UploadEvent::Started { files, .. } => {
+                self.files = files.len() as u32;
+                for file in files {
+                    self.names.insert(file.file_id, file.name.clone());
+                }
+            }
+            UploadEvent::FileProgress {
+                file_id,
+                bytes_sent,
+                ..
+            } => {
+                self.sent.insert(*file_id, *bytes_sent);
+                self.redraw(false);
+            }
+            UploadEvent::FileDone {
+                file_id,
+                file_name,
+                already_uploaded,
+                shared,
+                ..
+            } => {
+                self.done += 1;
+                let verb = if *already_uploaded {
+                    "already stored"
+                } else {
+                    "stored"
+                };
+                let local = if *shared {
+                    ""
+                } else {
+                    " (in this computer's catalog only: the server did not store the manifest)"
+                };
+                let line = format!("{verb} {} as {file_name}{local}", self.name(*file_id));
+                self.print_line(&line, false);
+            }
+            UploadEvent::FileFailed {
+                file_id, message, ..
+            } => {
+                self.failed += 1;
+                let line = format!("pers-assets: failed {}: {message}", self.name(*file_id));
+                self.print_line(&line, true);
+            }
+            UploadEvent::SessionExpired { .. } => {
+                self.print_line(
+                    "pers-assets: the session expired; stopping the upload",
+                    true,
+                );
+            }
+            UploadEvent::Finished { .. } => self.clear(),
+            UploadEvent::FileStage { .. }
+            | UploadEvent::FilePrepared { .. }
+            | UploadEvent::SessionResumed { .. }
+            | UploadEvent::Paused { .. }
+            | UploadEvent::Resumed { .. } => self.redraw(false),
+        }
+    }
+
+    /// Returns the number of files that failed so far.
+    pub(crate) fn failed(&self) -> u32 {
+        self.failed
+    }
+
+    /// Returns the number of files in the job.
+    pub(crate) fn files(&self) -> u32 {
+        self.files
+    }
+
+    fn name(&self, file_id: u32) -> &str {
+        self.names.get(&file_id).map_or("?", String::as_str)
+    }
+
+    /// Prints a lasting line (stdout, or stderr for errors) above the progress line.
+    fn print_line(&mut self, line: &str, error: bool) {
+        if self.output.json {
+            return;
+        }
+        self.clear();
+        if error {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+            self.output.flush();
+        }
+        self.redraw(true);
+    }
+
+    fn redraw(&mut self, force: bool) {
+        if !self.live {
+            return;
+        }
+        let now = Instant::now();
+        let due = self
+            .last_draw
+            .is_none_or(|last| now.duration_since(last) >= REDRAW_INTERVAL);
+        if !force && !due {
+            return;
+        }
+        self.last_draw = Some(now);
+        let sent: u64 = self.sent.values().sum();
+        // Only the sent bytes are shown, because the job's total is the size of the source
+        // files and prepared images are smaller.
+        let bytes = format!("{} MiB sent", mebibytes(sent));
+        let failed = if self.failed > 0 {
+            format!(", {} failed", self.failed)
+        } else {
+            String::new()
+        };
+        let ended = self.done + self.failed;
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(
+            stderr,
+            "\r\x1b[2K{ended}/{} files, {bytes}{failed}",
+            self.files
+        );
+        let _ = stderr.flush();
+    }
+
+    fn clear(&mut self) {
+        if self.live {
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "\r\x1b[2K");
+            let _ = stderr.flush();
+        }
+    }
+}
+
+fn mebibytes(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
+}

@@ -1,0 +1,685 @@
+//! Runs the network commands of `pers-assets` against a sandbox started in each test.
+//!
+//! The session is kept with `PERS_CLI_SESSION_STORE=env`, so no test touches the OS keychain
+//! except the one that checks the error when none is available.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use pers_sandbox::{Sandbox, SandboxConfig};
+use tempfile::TempDir;
+
+const STATUS_USAGE: i32 = 2;
+const STATUS_AUTH: i32 = 3;
+const STATUS_PARTIAL: i32 = 4;
+const STATUS_NETWORK: i32 = 5;
+
+/// A sandbox, a CLI data dir, and the session text once signed in.
+struct World {
+    sandbox: Sandbox,
+    data_dir: TempDir,
+    _sandbox_dir: TempDir,
+    session: Option<String>,
+}
+
+impl World {
+    async fn start() -> World {
+        let sandbox_dir = tempfile::tempdir().unwrap();
+        let sandbox = pers_sandbox::start(SandboxConfig::new(sandbox_dir.path()))
+            .await
+            .unwrap();
+        World {
+            sandbox,
+            data_dir: tempfile::tempdir().unwrap(),
+            _sandbox_dir: sandbox_dir,
+            session: None,
+        }
+    }
+
+    fn account(&self, email_prefix: &str) -> (String, String) {
+        let account = self
+            .sandbox
+            .info()
+            .accounts
+            .iter()
+            .find(|account| account.email.starts_with(email_prefix))
+            .unwrap();
+        (account.email.clone(), account.password.clone())
+    }
+
+    /// Returns the arguments of `login` before the credentials.
+    fn login_args(&self) -> Vec<String> {
+        let info = self.sandbox.info();
+        strings(&[
+            "--env",
+            &info.base_url,
+            "--project-key",
+            &info.project_key,
+            "login",
+        ])
+    }
+
+    /// Signs in as the tenant admin and keeps the session for the next commands.
+    async fn sign_in_admin(&mut self) {
+        let (email, password) = self.account("admin@");
+        let mut args = self.login_args();
+        args.extend(strings(&["--email", &email, "--password", &password]));
+        let output = self.run(args).await;
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        self.session = Some(session_line(&output));
+    }
+
+    /// Runs the binary with this world's data dir and session, off the async runtime's
+    /// threads, because the sandbox serves on them.
+    async fn run(&self, args: Vec<String>) -> Output {
+        let mut command = self.command();
+        command.args(args);
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap()
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pers-assets"));
+        for variable in [
+            "PERS_ENV",
+            "PERS_PROJECT_KEY",
+            "PERS_IDENTITY_URL",
+            "PERS_PASSWORD",
+            "PERS_PROVIDER_TOKEN",
+            "PERS_CLI_SESSION",
+        ] {
+            command.env_remove(variable);
+        }
+        command
+            .env("PERS_CLI_SESSION_STORE", "env")
+            .env("PERS_CLI_DATA_DIR", self.data_dir.path());
+        if let Some(session) = &self.session {
+            command.env("PERS_CLI_SESSION", session);
+        }
+        command
+    }
+
+    async fn first_campaign(&self) -> String {
+        let output = self.run(strings(&["entities", "campaign"])).await;
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let text = stdout(&output);
+        let line = text.lines().next().unwrap();
+        format!("campaign/{}", line.split('\t').next().unwrap())
+    }
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|arg| (*arg).to_owned()).collect()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Returns the value of the `PERS_CLI_SESSION=…` line that `login` prints.
+fn session_line(output: &Output) -> String {
+    let text = stdout(output);
+    let line = text
+        .lines()
+        .find_map(|line| line.strip_prefix("PERS_CLI_SESSION="))
+        .unwrap_or_else(|| panic!("no PERS_CLI_SESSION line in {text:?}"));
+    line.to_owned()
+}
+
+fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    stdout(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect()
+}
+
+/// Writes a small PNG whose pixels depend on `seed`.
+fn write_png(dir: &Path, name: &str, seed: u8) -> PathBuf {
+    let image = image::RgbImage::from_fn(16, 12, |x, y| {
+        image::Rgb([seed, (x * 16) as u8, (y * 20) as u8])
+    });
+    let path = dir.join(name);
+    image
+        .save_with_format(&path, image::ImageFormat::Png)
+        .unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_entities_logout() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+
+    let listed = world.run(strings(&["entities", "campaign"])).await;
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    let text = stdout(&listed);
+    assert!(!text.is_empty(), "the sandbox seeds campaigns");
+    for line in text.lines() {
+        assert_eq!(line.split('\t').count(), 3, "id, state, name: {line}");
+    }
+
+    let json = world
+        .run(strings(&["--json", "entities", "campaign"]))
+        .await;
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    let entities = json_lines(&json);
+    assert_eq!(entities.len(), text.lines().count());
+    assert!(
+        entities
+            .iter()
+            .all(|entity| entity["entityType"] == "campaign")
+    );
+
+    let logout = world.run(strings(&["logout"])).await;
+    assert_eq!(logout.status.code(), Some(0), "{}", stderr(&logout));
+    assert!(stdout(&logout).contains("unset PERS_CLI_SESSION"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_json_prints_session() {
+    let world = World::start().await;
+    let (email, password) = world.account("admin@");
+    let mut args = world.login_args();
+    args.insert(0, "--json".to_owned());
+    args.extend(strings(&["--email", &email, "--password", &password]));
+
+    let output = world.run(args).await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["email"], email.as_str());
+    assert_eq!(lines[0]["kind"], "tenant");
+    let export = lines[0]["export"].as_str().unwrap();
+    assert!(export.starts_with("PERS_CLI_SESSION="), "{export}");
+    assert!(
+        !stderr(&output).contains(&password),
+        "the password is not echoed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_password_exits_auth() {
+    let world = World::start().await;
+    let (email, _) = world.account("admin@");
+    let mut args = world.login_args();
+    args.insert(0, "--json".to_owned());
+    args.extend(strings(&[
+        "--email",
+        &email,
+        "--password",
+        "not-the-password",
+    ]));
+
+    let output = world.run(args).await;
+
+    assert_eq!(
+        output.status.code(),
+        Some(STATUS_AUTH),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        !stderr(&output).contains("not-the-password"),
+        "{}",
+        stderr(&output)
+    );
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["error"], "INVALID_CREDENTIALS");
+    assert_eq!(lines[0]["exitStatus"], STATUS_AUTH);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn business_picker_needs_business() {
+    let world = World::start().await;
+    let (email, password) = world.account("manager@");
+    let mut args = world.login_args();
+    args.extend(strings(&[
+        "--email",
+        &email,
+        "--password",
+        &password,
+        "--kind",
+        "business",
+    ]));
+
+    let picker = world.run(args.clone()).await;
+
+    assert_eq!(
+        picker.status.code(),
+        Some(STATUS_AUTH),
+        "{}",
+        stderr(&picker)
+    );
+    let message = stderr(&picker);
+    assert!(message.contains("--business ID"), "{message}");
+    let option_lines: Vec<&str> = message
+        .lines()
+        .filter(|line| line.starts_with("  "))
+        .collect();
+    assert!(
+        option_lines.len() >= 2,
+        "two businesses are listed: {message}"
+    );
+    let business_id = option_lines[0]
+        .trim()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    args.extend(strings(&["--business", &business_id]));
+    let chosen = world.run(args).await;
+    assert_eq!(chosen.status.code(), Some(0), "{}", stderr(&chosen));
+    assert!(
+        stderr(&chosen).contains("signed in as"),
+        "{}",
+        stderr(&chosen)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_token_login() {
+    let world = World::start().await;
+    let (email, password) = world.account("admin@");
+    let http = reqwest::Client::new();
+    let identity = pers_api::identity::sign_in_with_password(
+        &http,
+        &world.sandbox.info().identity_url,
+        &email,
+        &password,
+    )
+    .await
+    .unwrap();
+    let mut args = world.login_args();
+    args.extend(strings(&["--token", identity.id_token.expose()]));
+
+    let output = world.run(args).await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!session_line(&output).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_ls_get_round_trip() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let entity = world.first_campaign().await;
+    let files = tempfile::tempdir().unwrap();
+    let paths: Vec<PathBuf> = (0..3)
+        .map(|seed| write_png(files.path(), &format!("photo {seed}.png"), seed * 40))
+        .collect();
+
+    let mut args = strings(&["upload", &entity, "--concurrency", "2"]);
+    args.extend(paths.iter().map(|path| path.display().to_string()));
+    let uploaded = world.run(args).await;
+    assert_eq!(uploaded.status.code(), Some(0), "{}", stderr(&uploaded));
+    assert!(
+        !stderr(&uploaded).contains('\r'),
+        "no progress line when piped"
+    );
+    let stored = stdout(&uploaded);
+    assert_eq!(
+        stored
+            .lines()
+            .filter(|line| line.starts_with("stored "))
+            .count(),
+        3,
+        "{stored}"
+    );
+
+    let listed = world.run(strings(&["ls", &entity])).await;
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    let listing = stdout(&listed);
+    assert_eq!(listing.lines().count(), 3, "{listing}");
+    let first: Vec<&str> = listing.lines().next().unwrap().split('\t').collect();
+    let (name, size) = (first[0], first[1].parse::<usize>().unwrap());
+    assert!(
+        first[3].starts_with("photo "),
+        "original name kept: {first:?}"
+    );
+
+    let target = files.path().join("downloaded.png");
+    let target_arg = target.display().to_string();
+    let got = world
+        .run(strings(&["get", &entity, name, "-o", &target_arg]))
+        .await;
+    assert_eq!(got.status.code(), Some(0), "{}", stderr(&got));
+    let bytes = std::fs::read(&target).unwrap();
+    assert_eq!(bytes.len(), size);
+    assert!(
+        image::load_from_memory(&bytes).is_ok(),
+        "the download is an image"
+    );
+
+    let unknown = world
+        .run(strings(&["get", &entity, "nope.png", "-o", &target_arg]))
+        .await;
+    assert_eq!(
+        unknown.status.code(),
+        Some(STATUS_USAGE),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(
+        stderr(&unknown).contains("pers-assets ls"),
+        "{}",
+        stderr(&unknown)
+    );
+
+    let again = world
+        .run(strings(&[
+            "--json",
+            "upload",
+            &entity,
+            &paths[0].display().to_string(),
+        ]))
+        .await;
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let events = json_lines(&again);
+    assert_eq!(events.first().unwrap()["event"], "started");
+    let done = events
+        .iter()
+        .find(|event| event["event"] == "fileDone")
+        .unwrap();
+    assert_eq!(done["alreadyUploaded"], true);
+    let finished = events.last().unwrap();
+    assert_eq!(finished["event"], "finished");
+    assert_eq!(finished["done"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_in_fresh_data_dir() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let entity = world.first_campaign().await;
+    let files = tempfile::tempdir().unwrap();
+    let path = write_png(files.path(), "logo.png", 7);
+    let uploaded = world
+        .run(strings(&["upload", &entity, &path.display().to_string()]))
+        .await;
+    assert_eq!(uploaded.status.code(), Some(0), "{}", stderr(&uploaded));
+    let stored = stdout(&uploaded);
+    let name = stored.trim().rsplit(" as ").next().unwrap().to_owned();
+    // Another data dir has no catalog yet, so `get` reads the shared manifest first.
+    world.data_dir = tempfile::tempdir().unwrap();
+
+    let target = files.path().join("copy.png");
+    let got = world
+        .run(strings(&[
+            "get",
+            &entity,
+            &name,
+            "-o",
+            &target.display().to_string(),
+        ]))
+        .await;
+
+    assert_eq!(got.status.code(), Some(0), "{}", stderr(&got));
+    assert!(target.is_file());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_file_exits_partial() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let entity = world.first_campaign().await;
+    let files = tempfile::tempdir().unwrap();
+    let good = write_png(files.path(), "good.png", 1);
+    let bad = files.path().join("broken.png");
+    std::fs::write(&bad, b"this is not an image").unwrap();
+
+    let output = world
+        .run(strings(&[
+            "upload",
+            &entity,
+            &good.display().to_string(),
+            &bad.display().to_string(),
+        ]))
+        .await;
+
+    assert_eq!(
+        output.status.code(),
+        Some(STATUS_PARTIAL),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("stored good.png"),
+        "{}",
+        stdout(&output)
+    );
+    let message = stderr(&output);
+    assert!(message.contains("failed broken.png"), "{message}");
+    assert!(message.contains("1 of 2 files failed"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_need_session() {
+    let world = World::start().await;
+    for args in [
+        strings(&["entities", "campaign"]),
+        strings(&["ls", "campaign/1"]),
+        strings(&["get", "campaign/1", "a.png", "-o", "a.png"]),
+    ] {
+        let output = world.run(args.clone()).await;
+        assert_eq!(
+            output.status.code(),
+            Some(STATUS_AUTH),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("pers-assets login"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_arguments_are_named() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let files = tempfile::tempdir().unwrap();
+    let image = write_png(files.path(), "a.png", 3).display().to_string();
+    let missing = files.path().join("missing.png").display().to_string();
+    let folder = files.path().display().to_string();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (strings(&["upload", "planet/1", &image]), "planet"),
+        (strings(&["upload", "campaign", &image]), "TYPE/ID"),
+        (strings(&["upload", "campaign/1", &missing]), "missing.png"),
+        (strings(&["upload", "campaign/1", &folder]), "is not a file"),
+        (
+            strings(&["upload", "campaign/1", &image, "--concurrency", "0"]),
+            "--concurrency",
+        ),
+        (strings(&["upload", "campaign/1"]), "FILES"),
+        (strings(&["entities", "planet"]), "planet"),
+        (
+            strings(&["--env", "sandbox", "entities", "campaign"]),
+            "--env sandbox",
+        ),
+        (
+            strings(&["login", "--email", "a@b.test", "--password", "x"]),
+            "--env",
+        ),
+        (
+            strings(&["--env", "http://127.0.0.1:9/v2", "login", "--token", "t"]),
+            "--project-key",
+        ),
+    ];
+    for (args, named) in cases {
+        let output = world.run(args.clone()).await;
+        assert_eq!(
+            output.status.code(),
+            Some(STATUS_USAGE),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(named),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_env_than_session() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+
+    let output = world
+        .run(strings(&[
+            "--env",
+            "https://api.example.test/v2",
+            "entities",
+            "campaign",
+        ]))
+        .await;
+
+    assert_eq!(
+        output.status.code(),
+        Some(STATUS_USAGE),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("the saved session is for"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_api_exits_network() {
+    let world = World::start().await;
+    // A port this test bound and released, so nothing listens on it.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let base_url = format!("http://127.0.0.1:{port}/v2");
+
+    let output = world
+        .run(strings(&[
+            "--env",
+            &base_url,
+            "--project-key",
+            "pk_test",
+            "login",
+            "--email",
+            "admin@demo.pers.test",
+            "--password",
+            "x",
+        ]))
+        .await;
+
+    assert_eq!(
+        output.status.code(),
+        Some(STATUS_NETWORK),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_session_store_rejected() {
+    let world = World::start().await;
+    let mut command = world.command();
+    command
+        .env("PERS_CLI_SESSION_STORE", "file")
+        .args(["entities", "campaign"]);
+
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+
+    assert_eq!(
+        output.status.code(),
+        Some(STATUS_USAGE),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("PERS_CLI_SESSION_STORE=file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Without a reachable Secret Service the default store fails with a message that names the
+/// way out. The D-Bus address points at a socket that does not exist, so a keychain of the
+/// machine running the test is never touched.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_keychain_says_what_to_do() {
+    let world = World::start().await;
+    let (email, password) = world.account("admin@");
+    let mut command = world.command();
+    let socket = world.data_dir.path().join("no-bus");
+    command
+        .env_remove("PERS_CLI_SESSION_STORE")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", socket.display()),
+        )
+        .args(world.login_args())
+        .args(["--email", &email, "--password", &password]);
+
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+
+    assert_eq!(
+        output.status.code(),
+        Some(STATUS_AUTH),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("PERS_CLI_SESSION_STORE=env"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejected_refresh_exits_auth() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let refresh = pers_sandbox::Route::new("POST", "/v2/auth/refresh");
+    world.sandbox.faults().fail_next(refresh, 1, 401).unwrap();
+
+    let output = world.run(strings(&["entities", "campaign"])).await;
+
+    assert_eq!(
+        output.status.code(),
+        Some(STATUS_AUTH),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_error_exits_failed() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let campaigns = pers_sandbox::Route::get("/v2/campaigns");
+    world.sandbox.faults().fail_next(campaigns, 1, 500).unwrap();
+
+    let output = world
+        .run(strings(&["--json", "entities", "campaign"]))
+        .await;
+
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let lines = json_lines(&output);
+    assert_eq!(lines.last().unwrap()["error"], "SERVER");
+}
