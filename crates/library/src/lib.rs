@@ -23,6 +23,7 @@ mod gallery;
 pub mod image_cache;
 pub mod journal;
 pub mod manifest;
+mod manifest_batch;
 mod manifest_store;
 pub mod naming;
 mod predict;
@@ -129,6 +130,8 @@ pub(crate) struct Inner {
     prepare_slots: tokio::sync::Semaphore,
     upload_slots: tokio::sync::Semaphore,
     manifest_locks: Mutex<HashMap<CatalogScope, Arc<tokio::sync::Mutex<()>>>>,
+    /// Entries waiting for the next manifest round of their scope.
+    manifest_queues: Mutex<HashMap<CatalogScope, Arc<manifest_batch::PendingEntries>>>,
 }
 
 impl Inner {
@@ -139,6 +142,15 @@ impl Inner {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         Arc::clone(locks.entry(scope.clone()).or_default())
+    }
+
+    /// Returns the entries of the scope that wait for its next manifest round.
+    fn manifest_queue(&self, scope: &CatalogScope) -> Arc<manifest_batch::PendingEntries> {
+        let mut queues = self
+            .manifest_queues
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Arc::clone(queues.entry(scope.clone()).or_default())
     }
 
     /// Forgets the current session if it is `expired`, so the front end shows the sign-in screen.
@@ -214,6 +226,7 @@ impl Library {
             prepare_slots: tokio::sync::Semaphore::new(config.prepare_concurrency.max(1)),
             upload_slots: tokio::sync::Semaphore::new(config.upload_concurrency.max(1)),
             manifest_locks: Mutex::new(HashMap::new()),
+            manifest_queues: Mutex::new(HashMap::new()),
             config,
         };
         Ok(Library {

@@ -11,7 +11,8 @@ use crate::error::LibraryError;
 use crate::events::{Stage, UploadEvent};
 use crate::image_cache::{Rendition, THUMBNAIL_MAX_EDGE_PX};
 use crate::journal::{FileStage, JournalFile, Outcome, PreparedRecord};
-use crate::manifest::ManifestEntry;
+use crate::manifest::{Manifest, ManifestEntry};
+use crate::manifest_batch::finish_round;
 use crate::manifest_store::record_entries;
 use crate::prepare::{PrepareSettings, discard, is_reusable, prepare_file};
 use crate::retry::{Disposition, classify, pause_after};
@@ -257,20 +258,13 @@ impl UploadJob {
         loop {
             let session = self.current_session();
             let scope = session.scope(&self.entity);
-            let result = {
-                let storage = session.storage(&self.inner.transfer, &self.entity);
-                let lock = self.inner.manifest_lock(&scope);
-                let _writer = lock.lock().await;
-                let local = self.inner.catalog.manifest(&scope)?;
-                record_entries(&storage, std::slice::from_ref(entry), &local).await
-            };
-            let error = match result {
-                Ok(verified) => {
-                    self.inner.catalog.merge_manifest(&scope, &verified)?;
-                    self.inner.catalog.settle_unshared(&scope, &verified)?;
+            let error = match self.record_round(&session, entry).await {
+                Ok(Some(_)) => {
                     self.recorded_entry(entry);
                     return Ok(true);
                 }
+                // The round that held the entry was dropped unfinished: queue it again.
+                Ok(None) => continue,
                 Err(error) => error,
             };
             attempts += 1;
@@ -295,6 +289,60 @@ impl UploadJob {
             self.inner.catalog.mark_unshared(&scope, &entry.key())?;
             return Ok(false);
         }
+    }
+
+    /// Queues `entry` for the scope's next manifest round and waits for that round's outcome.
+    ///
+    /// The task that gets the writer lock first writes every entry queued by then in one
+    /// read-merge-write-verify round, so files that finish together cost one round, not one
+    /// each. Returns `None` when the round that held the entry was dropped unfinished (its
+    /// task was cancelled), so the caller queues it again.
+    async fn record_round(
+        &self,
+        session: &SignedIn,
+        entry: &ManifestEntry,
+    ) -> Result<Option<Manifest>, Arc<LibraryError>> {
+        let scope = session.scope(&self.entity);
+        let queue = self.inner.manifest_queue(&scope);
+        let outcome = queue.push(entry.clone());
+        {
+            let lock = self.inner.manifest_lock(&scope);
+            let _writer = lock.lock().await;
+            let batch = queue.take();
+            if !batch.is_empty() {
+                let entries: Vec<ManifestEntry> =
+                    batch.iter().map(|pending| pending.entry.clone()).collect();
+                let result = self.write_round(session, &entries).await.map_err(Arc::new);
+                finish_round(batch, &result);
+            }
+        }
+        match outcome.await {
+            Ok(result) => result.map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Writes `entries` to the shared manifest in one round and merges the verified manifest
+    /// into the catalog.
+    async fn write_round(
+        &self,
+        session: &SignedIn,
+        entries: &[ManifestEntry],
+    ) -> Result<Manifest, LibraryError> {
+        let scope = session.scope(&self.entity);
+        let storage = session.storage(&self.inner.transfer, &self.entity);
+        let local = self.inner.catalog.manifest(&scope)?;
+        let verified = record_entries(&storage, entries, &local).await?;
+        self.inner.catalog.merge_manifest(&scope, &verified)?;
+        self.inner.catalog.settle_unshared(&scope, &verified)?;
+        if entries.len() > 1 {
+            tracing::debug!(
+                job = self.id,
+                entries = entries.len(),
+                "several files recorded in one manifest round"
+            );
+        }
+        Ok(verified)
     }
 
     fn recorded_entry(&self, entry: &ManifestEntry) {

@@ -6,7 +6,7 @@ use pers_library::{GallerySource, Library, LibraryConfig, UploadEvent};
 
 use crate::support::{
     check_event_stream, done_files, failed_files, sign_in_request, signed_in_world,
-    write_distinct_pngs,
+    signed_in_world_with, write_distinct_pngs,
 };
 
 async fn second_library(world: &crate::support::World, dir: &std::path::Path) -> Library {
@@ -160,4 +160,37 @@ async fn refused_manifest_falls_back_to_catalog() {
         "the next write shares it"
     );
     assert_eq!(gallery.items.len(), 2);
+}
+
+/// Files that finish together share manifest rounds: a batch writes the manifest fewer times
+/// than it has files, and still lists every file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_shares_manifest_rounds() {
+    let world = signed_in_world_with("business", |config| config.upload_concurrency = 8).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_distinct_pngs(dir.path(), 300, 24);
+    world.sandbox.faults().clear_requests();
+
+    let events = world
+        .library
+        .upload(world.entity.clone(), paths.clone())
+        .await
+        .unwrap();
+
+    assert_eq!(done_files(&events).len(), paths.len());
+    let manifest_puts = world
+        .sandbox
+        .faults()
+        .requests()
+        .iter()
+        .filter(|record| record.method == "PUT" && record.path.contains("pers-asset-manifest"))
+        .count();
+    assert!(manifest_puts >= 1, "the manifest was written");
+    assert!(
+        manifest_puts < paths.len(),
+        "{manifest_puts} manifest writes for {} files",
+        paths.len()
+    );
+    let gallery = world.library.gallery(&world.entity).await.unwrap();
+    assert_eq!(gallery.items.len(), paths.len());
 }
