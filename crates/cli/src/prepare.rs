@@ -51,10 +51,15 @@ pub(crate) fn run(args: &PrepareArgs) -> Result<(), CliError> {
         path: output.clone(),
         source,
     })?;
-    let frames = prepared
-        .animated_frames
-        .map(|frames| format!(", first of {frames} frames"))
-        .unwrap_or_default();
+    let frames = match prepared.animation {
+        Some(pers_imaging::AnimationHandling::Resized { frames }) => {
+            format!(", {frames} frames, all resized")
+        }
+        Some(pers_imaging::AnimationHandling::PassedThrough { frames }) => {
+            format!(", {frames} frames, passed through unchanged")
+        }
+        None => String::new(),
+    };
     println!(
         "{}: {}x{} {}, {} bytes (from {} {}x{}{frames})",
         output.display(),

@@ -96,6 +96,7 @@ impl Progress {
             }
             UploadEvent::Finished { .. } => self.clear(),
             UploadEvent::FileStage { .. }
+            | UploadEvent::FilePredicted { .. }
             | UploadEvent::FilePrepared { .. }
             | UploadEvent::SessionResumed { .. }
             | UploadEvent::Paused { .. }

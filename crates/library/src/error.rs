@@ -228,7 +228,9 @@ fn transfer_code(error: &pers_transfer::TransferError) -> ErrorCode {
         TransferError::Transport { .. } => ErrorCode::Network,
         TransferError::Rejected { status, .. } => status_code(*status),
         TransferError::NotFound { .. } | TransferError::TooLarge { .. } => ErrorCode::Rejected,
-        TransferError::InvalidUrl { .. } => ErrorCode::Server,
+        TransferError::InvalidUrl { .. } | TransferError::InvalidResponse { .. } => {
+            ErrorCode::Server
+        }
         TransferError::Io { .. } => ErrorCode::InvalidInput,
     }
 }

@@ -71,6 +71,26 @@ impl EntityStorage<'_> {
         }
     }
 
+    /// Reads the size and ETag of `file_name.extension` with a one-byte ranged GET; `None`
+    /// when storage has no such object.
+    pub async fn probe(
+        &self,
+        file_name: &str,
+        extension: &str,
+    ) -> Result<Option<pers_transfer::ObjectProbe>, LibraryError> {
+        let url = self
+            .sign(SignedUrlMethod::Get, file_name, extension)
+            .await?;
+        match self.transfer.probe_object(&url).await {
+            Ok(probe) => Ok(Some(probe)),
+            Err(TransferError::NotFound { .. }) => Ok(None),
+            Err(source) => Err(LibraryError::transfer(
+                format!("checking {file_name}.{extension} of {}", self.entity),
+                source,
+            )),
+        }
+    }
+
     /// Asks for a signed PUT URL for `file_name.extension`.
     pub async fn sign_put(
         &self,

@@ -422,11 +422,13 @@ fn skipped(key: String) -> Stored {
     }
 }
 
-/// Reads the stored object back through a signed GET URL and compares its size and SHA-256
-/// with the prepared output.
+/// Checks what storage kept against the prepared output, through a signed GET URL.
 ///
-/// NOTE: the whole object is read into memory (at most its expected size), so verifying a
-/// large document costs as much memory as the document.
+/// A one-byte ranged GET gives the stored size and ETag. When the ETag is a plain MD5 (S3's
+/// ETag of a single-part upload without KMS encryption), matching it and the size against the
+/// local file proves the bytes without downloading them. Otherwise (no ETag, a multipart or
+/// encrypted ETag, or a local file that cannot be read) the object is read back in full and
+/// its SHA-256 compared.
 async fn verify_stored(
     session: &SignedIn,
     transfer: &pers_transfer::Transfer,
@@ -434,6 +436,50 @@ async fn verify_stored(
     prepared: &PreparedRecord,
 ) -> Result<(), LibraryError> {
     let storage = session.storage(transfer, entity);
+    let failed = |expected: String, actual: String| LibraryError::VerificationFailed {
+        file_name: format!("{}.{}", prepared.file_name, prepared.extension),
+        expected,
+        actual,
+    };
+    let Some(probe) = storage
+        .probe(&prepared.file_name, &prepared.extension)
+        .await?
+    else {
+        return Err(failed(
+            format!("{} bytes", prepared.size_bytes),
+            "no object".to_owned(),
+        ));
+    };
+    if probe.size_bytes != prepared.size_bytes {
+        return Err(failed(
+            format!("{} bytes", prepared.size_bytes),
+            format!("{} bytes", probe.size_bytes),
+        ));
+    }
+    let stored_md5 = probe.etag.as_deref().and_then(plain_md5);
+    let local_md5 = match stored_md5 {
+        Some(_) => md5_of_file(Path::new(&prepared.path)).await,
+        None => None,
+    };
+    match (stored_md5, local_md5) {
+        (Some(stored), Some(local)) if stored == local => Ok(()),
+        (Some(stored), Some(local)) => Err(failed(
+            format!("{} bytes, MD5 {local}", prepared.size_bytes),
+            format!("{} bytes, ETag {stored}", probe.size_bytes),
+        )),
+        _ => verify_by_download(&storage, prepared).await,
+    }
+}
+
+/// Reads the stored object back in full and compares its size and SHA-256 with the prepared
+/// output.
+///
+/// NOTE: the whole object is read into memory (at most its expected size), so this costs as
+/// much memory as the file. It runs only when storage's ETag cannot prove the bytes.
+async fn verify_by_download(
+    storage: &crate::storage::EntityStorage<'_>,
+    prepared: &PreparedRecord,
+) -> Result<(), LibraryError> {
     let stored = storage
         .get(
             &prepared.file_name,
@@ -459,8 +505,69 @@ async fn verify_stored(
     })
 }
 
+/// Returns the lower-case hex MD5 in an ETag such as `"9e107d9d372bb6826bd81d3542a419d6"`, or
+/// `None` when the ETag is not a plain MD5 (a multipart `-N` suffix, a weak tag, another form).
+fn plain_md5(etag: &str) -> Option<String> {
+    let inner = etag.trim().strip_prefix('"')?.strip_suffix('"')?;
+    let is_md5 = inner.len() == 32 && inner.bytes().all(|byte| byte.is_ascii_hexdigit());
+    is_md5.then(|| inner.to_ascii_lowercase())
+}
+
+/// Returns the hex MD5 of the file at `path`, or `None` when it cannot be read.
+async fn md5_of_file(path: &Path) -> Option<String> {
+    let path = path.to_owned();
+    let task = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
+        use md5::Digest as _;
+        let mut file = std::fs::File::open(&path)?;
+        let mut hasher = md5::Md5::new();
+        let mut buffer = vec![0u8; 256 * 1024];
+        loop {
+            let read = std::io::Read::read(&mut file, &mut buffer)?;
+            if read == 0 {
+                break;
+            }
+            hasher.update(&buffer[..read]);
+        }
+        Ok(hex::encode(hasher.finalize()))
+    });
+    match task.await {
+        Ok(Ok(md5)) => Some(md5),
+        Ok(Err(error)) => {
+            tracing::debug!(%error, "the prepared file could not be hashed; reading the object back");
+            None
+        }
+        Err(_) => None,
+    }
+}
+
 /// Default first pause between two attempts of one file; it doubles with each further attempt.
 pub(crate) const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(250);
 
 /// Default maximum pause between two attempts of one file.
 pub(crate) const DEFAULT_RETRY_MAX_DELAY: Duration = Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_md5_reads_single_part_etags() {
+        assert_eq!(
+            plain_md5("\"9E107D9D372BB6826BD81D3542A419D6\"").as_deref(),
+            Some("9e107d9d372bb6826bd81d3542a419d6")
+        );
+    }
+
+    #[test]
+    fn plain_md5_rejects_other_etags() {
+        for etag in [
+            "\"9e107d9d372bb6826bd81d3542a419d6-3\"",
+            "W/\"9e107d9d372bb6826bd81d3542a419d6\"",
+            "9e107d9d372bb6826bd81d3542a419d6",
+            "\"not-an-md5\"",
+            "",
+        ] {
+            assert_eq!(plain_md5(etag), None, "{etag}");
+        }
+    }
+}

@@ -46,6 +46,16 @@ pub enum TransferError {
         max_bytes: u64,
     },
 
+    /// The storage host answered in a way the client cannot use, such as a ranged GET
+    /// without the object's size.
+    #[error("unusable answer from {url}: {reason}")]
+    InvalidResponse {
+        /// Requested URL without its query.
+        url: String,
+        /// What was missing or wrong.
+        reason: String,
+    },
+
     /// The file to upload could not be read, or changed size while it was sent.
     #[error("could not read {}: {source}", .path.display())]
     Io {

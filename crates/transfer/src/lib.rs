@@ -10,6 +10,7 @@
 mod condition;
 mod error;
 mod get;
+mod probe;
 mod put;
 mod retry_after;
 mod s3_error;
@@ -19,6 +20,7 @@ mod transfer;
 pub use condition::WriteCondition;
 pub use error::TransferError;
 pub use get::StoredObject;
+pub use probe::ObjectProbe;
 pub use put::PutOutcome;
 pub use signed_url::SignedUrl;
 pub use transfer::Transfer;

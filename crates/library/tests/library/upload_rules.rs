@@ -215,3 +215,41 @@ async fn predictions_match_the_prepared_output() {
     assert_eq!(predicted, prepared);
     assert_eq!(predicted[0].0, 0);
 }
+
+/// Verification reads the stored object's size and ETag with a one-byte ranged GET, so a
+/// stored file is not downloaded again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verification_reads_one_byte() {
+    let world = signed_in_world("business").await;
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("photo.png");
+    image::RgbImage::from_fn(800, 600, |x, y| image::Rgb([x as u8, y as u8, 40]))
+        .save(&photo)
+        .unwrap();
+    world.sandbox.faults().clear_requests();
+
+    let events = world
+        .library
+        .upload(world.entity.clone(), vec![photo])
+        .await
+        .unwrap();
+    check_event_stream(&events, 1);
+
+    let object_gets: Vec<bool> = world
+        .sandbox
+        .faults()
+        .requests()
+        .iter()
+        .filter(|record| {
+            record.method == "GET"
+                && record.path.contains("/photo")
+                && !record.path.contains("pers-asset-manifest")
+        })
+        .map(|record| record.has_header("range"))
+        .collect();
+    assert!(!object_gets.is_empty(), "the stored file was checked");
+    assert!(
+        object_gets.iter().all(|ranged| *ranged),
+        "every check of the file was a ranged GET: {object_gets:?}"
+    );
+}
