@@ -191,10 +191,10 @@ impl Session {
     ///
     /// The receiver starts with the current refresh token marked as seen. `changed().await`
     /// then resolves after each refresh with the new token, and once when a rejected refresh
-    /// ends the session (`session_ended` true); read it with `borrow_and_update()`. An update is
-    /// sent after every clone of the session already uses the new token. A slow receiver gets
-    /// only the latest update, which is the one to store. `changed()` fails once every clone of the
-    /// session is dropped.
+    /// ends the session (`session_ended` true). Read the update with `borrow_and_update()`.
+    /// An update is sent after every clone of the session already uses the new token. A slow
+    /// receiver gets only the latest update, which is the one to store. `changed()` fails
+    /// once every clone of the session is dropped.
     pub fn refresh_token_updates(&self) -> watch::Receiver<RefreshTokenUpdate> {
         self.inner.updates.subscribe()
     }

@@ -98,6 +98,11 @@ async fn watch_reports_refreshed_token() {
         update.refresh_token.expose(),
         initial.refresh_token.expose()
     );
+    let debug = format!("{update:?}");
+    assert!(
+        !debug.contains(update.refresh_token.expose()),
+        "Debug hides the token: {debug}"
+    );
     let resumed = running
         .client
         .resume_session(&update.refresh_token, AuthType::Tenant)
