@@ -5,6 +5,7 @@
 #
 # Usage: scripts/setup.sh [--for-tests]
 #   --for-tests  also installs the GUI test tools (Xvfb, WebKitWebDriver, tauri-driver)
+#                and a Secret Service (dbus, gnome-keyring) for the keychain test
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +14,7 @@ for_tests=0
 
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev librsvg2-dev curl file)
 if [[ $for_tests -eq 1 ]]; then
-  packages+=(xvfb xauth webkit2gtk-driver imagemagick libimage-exiftool-perl libvips-tools)
+  packages+=(xvfb xauth webkit2gtk-driver imagemagick libimage-exiftool-perl libvips-tools dbus gnome-keyring)
 fi
 
 missing=()

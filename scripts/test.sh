@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project: formatting, clippy, the Rust tests
 # of every crate (sandbox, API client, imaging, transfer, library, shell), the
-# UI tests, and the GUI end-to-end test of the real app under Xvfb.
+# UI tests, the "remember me" test against a real Secret Service, and the GUI
+# end-to-end tests of the real app under Xvfb.
 #
 # Screenshots and logs of the GUI test go to target/e2e-artifacts.
 set -euo pipefail
@@ -25,6 +26,9 @@ step "Rust tests"
 # The shell crate has integration tests, so this also builds target/debug/pers-asset-manager,
 # with the same features as the tests: the GUI step below then rebuilds nothing.
 cargo test --workspace --quiet
+
+step "OS keychain test (gnome-keyring on a private D-Bus session bus)"
+"$repo/scripts/secret-service-test.sh"
 
 step "GUI end-to-end test (the real app under Xvfb, over WebDriver)"
 export PERS_E2E_APP="${CARGO_TARGET_DIR:-$repo/target}/debug/pers-asset-manager"

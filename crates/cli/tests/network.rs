@@ -24,11 +24,15 @@ struct World {
 }
 
 impl World {
+    /// Starts a sandbox that accepts a refresh token more than once, because the tests keep
+    /// the session in the environment, which cannot take a rotated token.
     async fn start() -> World {
         let sandbox_dir = tempfile::tempdir().unwrap();
-        let sandbox = pers_sandbox::start(SandboxConfig::new(sandbox_dir.path()))
-            .await
-            .unwrap();
+        let config = SandboxConfig {
+            single_use_refresh_tokens: false,
+            ..SandboxConfig::new(sandbox_dir.path())
+        };
+        let sandbox = pers_sandbox::start(config).await.unwrap();
         World {
             sandbox,
             data_dir: tempfile::tempdir().unwrap(),
@@ -682,4 +686,32 @@ async fn server_error_exits_failed() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let lines = json_lines(&output);
     assert_eq!(lines.last().unwrap()["error"], "SERVER");
+}
+
+/// Against a server that accepts each refresh token once, the env store's second command
+/// fails with the auth status and the server's reason, instead of a vague error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn env_store_meets_rotation() {
+    let sandbox_dir = tempfile::tempdir().unwrap();
+    let sandbox = pers_sandbox::start(SandboxConfig::new(sandbox_dir.path()))
+        .await
+        .unwrap();
+    let mut world = World {
+        sandbox,
+        data_dir: tempfile::tempdir().unwrap(),
+        _sandbox_dir: sandbox_dir,
+        session: None,
+    };
+    world.sign_in_admin().await;
+
+    let first = world.run(strings(&["entities", "campaign"])).await;
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let second = world.run(strings(&["entities", "campaign"])).await;
+
+    assert_eq!(second.status.code(), Some(3), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("single-use"),
+        "{}",
+        stderr(&second)
+    );
 }

@@ -155,10 +155,15 @@ impl Library {
         let same = signed_in.environment_key == remembered.environment_key
             && signed_in.info.kind == remembered.kind
             && !session.is_ended();
-        if !same || session.generation() == remembered.generation {
+        // The token itself is compared, not only the generation: a resumed session starts
+        // counting again, so its first refresh can have the generation of the saved one.
+        let current = session.refresh_token();
+        let unchanged = session.generation() == remembered.generation
+            && current.expose() == remembered.refresh_token.expose();
+        if !same || unchanged {
             return false;
         }
-        remembered.refresh_token = session.refresh_token();
+        remembered.refresh_token = current;
         remembered.generation = session.generation();
         true
     }

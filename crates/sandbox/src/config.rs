@@ -41,16 +41,18 @@ pub struct SandboxConfig {
     pub fault_seed: u64,
     /// Shape of paginated list responses.
     pub page_envelope: PageEnvelope,
-    /// Whether `POST /v2/auth/refresh` requires `accessToken` besides `refreshToken`. Refresh
-    /// tokens are single-use either way.
+    /// Whether `POST /v2/auth/refresh` requires `accessToken` besides `refreshToken`.
     pub strict_refresh: bool,
+    /// Whether a refresh token can be exchanged only once (rotation). On by default; off
+    /// serves a provider that accepts the same refresh token until it expires.
+    pub single_use_refresh_tokens: bool,
 }
 
 impl SandboxConfig {
     /// Creates a configuration for `data_dir` with port 0 (a free port), the default
     /// lifetimes (15 minutes for signed URLs and access tokens, 1 day for refresh tokens) and
     /// the documented rate limit of 10,000 requests per hour, [`PageEnvelope::DataPagination`]
-    /// and strict refresh off.
+    /// strict refresh off and single-use refresh tokens.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             port: 0,
@@ -63,6 +65,7 @@ impl SandboxConfig {
             fault_seed: DEFAULT_FAULT_SEED,
             page_envelope: PageEnvelope::default(),
             strict_refresh: false,
+            single_use_refresh_tokens: true,
         }
     }
 }

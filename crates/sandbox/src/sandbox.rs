@@ -139,6 +139,7 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         presigner,
         control: control.clone(),
         used_refresh_tokens: UsedRefreshTokens::default(),
+        single_use_refresh_tokens: config.single_use_refresh_tokens,
     });
     let (api_shutdown, api_signal) = oneshot::channel();
     let api_task = tokio::spawn(serve_api(listener, state, api_signal));

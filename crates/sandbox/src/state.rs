@@ -26,6 +26,8 @@ pub(crate) struct SharedState {
     pub presigner: Presigner,
     pub control: Arc<ControlState>,
     pub used_refresh_tokens: UsedRefreshTokens,
+    /// Whether a refresh token can be exchanged only once.
+    pub single_use_refresh_tokens: bool,
 }
 
 impl SharedState {

@@ -151,3 +151,29 @@ async fn refresh_wakes_remembering_caller() {
         "nothing newer since"
     );
 }
+
+/// A resume exchanges the saved refresh token, which the sandbox accepts only once, so the
+/// remembered session must take the new one; then a second restart resumes too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_twice_with_rotation() {
+    let (sandbox, library, dir) = sandbox_and_library().await;
+    let request = sign_in_request(&sandbox, "tenant");
+    let project_key = request.project_key.clone();
+    library.sign_in(request).await.unwrap();
+    let mut remembered = library.remember_session(&project_key).unwrap();
+
+    for restart in 1..=2 {
+        let restarted = Library::open(LibraryConfig::new(
+            dir.path().join(format!("restart-{restart}")),
+        ))
+        .unwrap();
+        restarted
+            .resume_session(&remembered)
+            .await
+            .unwrap_or_else(|error| panic!("restart {restart}: {error}"));
+        assert!(
+            restarted.update_remembered(&mut remembered),
+            "restart {restart}: the resume's new refresh token is taken"
+        );
+    }
+}

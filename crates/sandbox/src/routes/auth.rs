@@ -80,8 +80,8 @@ pub(crate) async fn create_token(
 
 /// Issues a new token pair for a valid refresh token and uses that refresh token up.
 ///
-/// Refresh tokens are single-use: one that was exchanged before gets 401
-/// `REFRESH_TOKEN_REUSED`. With strict refresh on, the body must also carry an access token
+/// Refresh tokens are single-use unless the configuration turns that off: one that was
+/// exchanged before gets 401 `REFRESH_TOKEN_REUSED`. With strict refresh on, the body must also carry an access token
 /// (expired or not) of the same account and scope: 400 when it is missing, 401
 /// `INVALID_ACCESS_TOKEN` when it does not match. With strict refresh off, `accessToken` is
 /// ignored. The role is read again from the account, so a removed membership ends the session
@@ -103,9 +103,10 @@ pub(crate) async fn refresh_token(
         check_access_token(&state, request.access_token.as_deref(), &claims)?;
     }
     let scope = refreshed_scope(&state, &claims)?;
-    if !state
-        .used_refresh_tokens
-        .mark_used(&claims.jti, claims.exp, jwt::now_secs())
+    if state.single_use_refresh_tokens
+        && !state
+            .used_refresh_tokens
+            .mark_used(&claims.jti, claims.exp, jwt::now_secs())
     {
         tracing::warn!(account_id = %claims.sub, "refresh token reused");
         return Err(Problem::unauthorized(
