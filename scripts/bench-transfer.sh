@@ -41,6 +41,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# A failed measurement sends TERM from its subshell; exiting runs the cleanup.
+trap 'exit 1' TERM
 
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr)"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -66,11 +68,13 @@ export PERS_CLI_SESSION
 mapfile -t campaigns < <("$cli" entities campaign | cut -f1)
 [ "${#campaigns[@]}" -ge 3 ] || { echo "bench-transfer: fewer than 3 campaigns" >&2; exit 1; }
 
-# Runs the command under GNU time and prints "SECONDS PEAK_MIB". A failing command is
-# reported on stderr, because its time would not be comparable.
+# Runs the command under GNU time and prints "SECONDS PEAK_MIB". A failing command stops the
+# run, because its time would not be comparable and no ratio may be printed from it.
 measure() {
     if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null; then
-        echo "bench-transfer: $1 failed (its arguments may contain signed URLs, so they are not shown)" >&2
+        echo "bench-transfer: $1 failed (its arguments may contain signed URLs, so they are not shown); stopping" >&2
+        kill -TERM "$$"
+        exit 1
     fi
     tail -n 1 "$work/time" | awk '{printf "%s %.1f\n", $1, $2 / 1024}'
 }

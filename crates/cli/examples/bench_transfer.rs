@@ -95,6 +95,9 @@ async fn serve(data_dir: PathBuf, info_path: &Path) {
     let mut config = SandboxConfig::new(data_dir);
     config.rate_limit = 1_000_000;
     config.signed_url_ttl = std::time::Duration::from_secs(3600);
+    // The script keeps the CLI's session in the environment, which cannot take a rotated
+    // refresh token.
+    config.single_use_refresh_tokens = false;
     let sandbox = pers_sandbox::start(config).await.unwrap();
     let info = serde_json::to_string(sandbox.info()).unwrap();
     std::fs::write(info_path, info).unwrap();

@@ -244,6 +244,13 @@ async fn serve_api(listener: TcpListener, state: Arc<SharedState>, signal: onesh
         // A dropped sender stops the server as well.
         let _ = signal.await;
     };
+    // Without TCP_NODELAY a response written in two parts waits for the client's delayed ACK
+    // (about 40 ms on Linux) before its second part goes out.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |socket| {
+        if let Err(error) = socket.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY on an API connection");
+        }
+    });
     if let Err(error) = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

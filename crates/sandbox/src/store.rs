@@ -91,6 +91,10 @@ async fn serve(listener: TcpListener, service: FaultyStore, mut shutdown: onesho
             _ = &mut shutdown => break,
         };
 
+        // As for the API: no wait for delayed ACKs between the parts of a response.
+        if let Err(error) = socket.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY on a store connection");
+        }
         let connection = connections.serve_connection(TokioIo::new(socket), service.clone());
         let connection = graceful.watch(connection.into_owned());
         tokio::spawn(async move {
