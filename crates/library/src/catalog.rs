@@ -55,14 +55,19 @@ impl Catalog {
         scope: &CatalogScope,
         manifest: &Manifest,
     ) -> Result<(), LibraryError> {
-        let mut cached = self.manifest(scope)?;
+        let before = self.manifest(scope)?;
+        let mut cached = before.clone();
         cached.merge(manifest);
         let mut connection = self.lock();
         let transaction = connection
             .transaction()
             .map_err(LibraryError::catalog("starting a transaction"))?;
+        // Only new and changed entries are written, so merging a large manifest after each
+        // upload costs a read of the cache, not a write of every entry.
         for (key, entry) in &cached.entries {
-            upsert_entry(&transaction, scope, key, entry)?;
+            if before.entries.get(key) != Some(entry) {
+                upsert_entry(&transaction, scope, key, entry)?;
+            }
         }
         transaction
             .commit()
