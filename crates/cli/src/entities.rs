@@ -30,7 +30,7 @@ pub(crate) async fn entities(
                 Some(false) => "inactive",
                 None => "-",
             };
-            println!("{}\t{state}\t{}", entity.id, entity.display_name);
+            say!("{}\t{state}\t{}", entity.id, entity.display_name);
         }
     }
     Ok(())

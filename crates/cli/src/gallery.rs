@@ -33,9 +33,12 @@ pub(crate) async fn ls(
         if output.json {
             output.json_line(item);
         } else {
-            println!(
+            say!(
                 "{}\t{}\t{}\t{}",
-                item.file_name, item.size_bytes, item.content_type, item.original_name
+                item.file_name,
+                item.size_bytes,
+                item.content_type,
+                item.original_name
             );
         }
     }
@@ -75,7 +78,7 @@ pub(crate) async fn get(
             "sizeBytes": bytes.len(),
         }));
     } else {
-        println!("{}: {} bytes", args.output.display(), bytes.len());
+        say!("{}: {} bytes", args.output.display(), bytes.len());
     }
     Ok(())
 }

@@ -73,9 +73,9 @@ pub(crate) async fn login(
         // The export line alone goes to stdout, so `export "$(pers-assets login …)"` works.
         Some(line) => {
             eprintln!("{summary}");
-            println!("{line}");
+            say!("{line}");
         }
-        None => println!("{summary}"),
+        None => say!("{summary}"),
     }
     Ok(())
 }
@@ -89,12 +89,12 @@ pub(crate) async fn logout(context: &Context, output: &Output) -> Result<(), Com
         context.store,
         crate::session_store::SessionStore::Environment
     ) {
-        println!(
+        say!(
             "signed out: unset {} to forget the session",
             crate::session_store::SESSION_VARIABLE
         );
     } else {
-        println!("signed out");
+        say!("signed out");
     }
     Ok(())
 }

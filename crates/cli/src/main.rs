@@ -6,6 +6,14 @@
 //! statuses of [`error`]: 0 ok, 1 failed, 2 invalid argument, 3 not signed in or sign-in
 //! rejected, 4 some files of an upload failed, 5 network. Clap's own checks exit with 2.
 
+/// Prints a line to standard output like `println!`. When the reader has gone (a closed pipe,
+/// as with `| head`), the command ends quietly with status 0 instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::print_line(format_args!($($arg)*))
+    };
+}
+
 mod args;
 mod connect;
 mod entities;

@@ -15,7 +15,7 @@ impl Output {
     /// Prints `value` as one line of JSON on stdout.
     pub(crate) fn json_line(&self, value: &impl Serialize) {
         match serde_json::to_string(value) {
-            Ok(line) => println!("{line}"),
+            Ok(line) => say!("{line}"),
             Err(error) => tracing::error!(%error, "a JSON output line could not be written"),
         }
     }
@@ -23,5 +23,18 @@ impl Output {
     /// Flushes stdout, so a line is seen before a slow step starts.
     pub(crate) fn flush(&self) {
         let _ = std::io::stdout().flush();
+    }
+}
+
+/// Writes `line` and a newline to standard output; see the `say!` macro. A closed pipe ends
+/// the process with status 0, and any other write error is reported on standard error.
+pub(crate) fn print_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = writeln!(stdout, "{line}") {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("pers-assets: could not write to standard output: {error}");
     }
 }

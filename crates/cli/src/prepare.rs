@@ -60,7 +60,7 @@ pub(crate) fn run(args: &PrepareArgs) -> Result<(), CliError> {
         }
         None => String::new(),
     };
-    println!(
+    say!(
         "{}: {}x{} {}, {} bytes (from {} {}x{}{frames})",
         output.display(),
         prepared.width,
@@ -85,7 +85,7 @@ pub(crate) fn predict(args: &PredictArgs) -> Result<(), CliError> {
                 source,
             }
         })?;
-    println!(
+    say!(
         "{}: {}x{} {}, about {} bytes (from {} {}x{})",
         args.input.display(),
         predicted.width,

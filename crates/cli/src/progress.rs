@@ -127,7 +127,7 @@ impl Progress {
         if error {
             eprintln!("{line}");
         } else {
-            println!("{line}");
+            say!("{line}");
             self.output.flush();
         }
         self.redraw(true);

@@ -715,3 +715,29 @@ async fn env_store_meets_rotation() {
         stderr(&second)
     );
 }
+
+/// A reader that goes away before the listing is printed (`| head -0`) ends the command
+/// quietly with status 0, not with a panic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_stdout_exits_quietly() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let mut command = world.command();
+    command
+        .args(["entities", "campaign"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().unwrap();
+        // Closing the read end at once makes the listing's write meet a closed pipe.
+        drop(child.stdout.take());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(!errors.contains("panicked"), "{errors}");
+    assert_eq!(output.status.code(), Some(0), "{errors}");
+}
