@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use pers_library::{Library, LibraryConfig, RememberedSession};
+use pers_library::{Library, LibraryConfig, RememberedSession, Secret};
 
 use crate::args::GlobalArgs;
 use crate::error::CommandError;
@@ -72,8 +72,48 @@ impl Context {
             }
         }
         let library = self.open_library(configure)?;
-        library.resume_session(&remembered).await?;
+        let mut remembered = self.resume(&library, text, remembered).await?;
+        // The resume replaced the refresh token: saving it at once lets a command started
+        // meanwhile find the new one.
+        self.save_refreshed(&library, &mut remembered).await?;
         Ok((library, remembered))
+    }
+
+    /// Resumes `remembered` (read from the store as `text`) in `library`.
+    ///
+    /// A server that accepts each refresh token once rejects the saved one when another
+    /// command exchanged it first. With the keychain store that command saves its successor,
+    /// so a rejected resume reads the keychain again, up to [`RESUME_RELOADS`] times a short
+    /// while apart, and retries with a token that changed.
+    async fn resume(
+        &self,
+        library: &Library,
+        mut text: Secret,
+        mut remembered: RememberedSession,
+    ) -> Result<RememberedSession, CommandError> {
+        let mut reloads = 0;
+        loop {
+            let error = match library.resume_session(&remembered).await {
+                Ok(_) => return Ok(remembered),
+                Err(error) => error,
+            };
+            let may_reload = matches!(self.store, SessionStore::Keychain { .. })
+                && error.code() == pers_library::ErrorCode::NotSignedIn
+                && reloads < RESUME_RELOADS;
+            if !may_reload {
+                return Err(error.into());
+            }
+            reloads += 1;
+            tokio::time::sleep(RESUME_RELOAD_PAUSE).await;
+            let Some(again) = self.store.load().await? else {
+                return Err(error.into());
+            };
+            if again.expose() != text.expose() {
+                tracing::debug!("the saved session changed meanwhile; resuming it");
+                remembered = RememberedSession::from_secret(again.expose())?;
+                text = again;
+            }
+        }
     }
 
     /// Saves the session again when a refresh replaced its refresh token during the command,
@@ -105,6 +145,12 @@ impl Context {
         Ok(())
     }
 }
+
+/// How many times a rejected resume reads the keychain again; see [`Context::resume`].
+const RESUME_RELOADS: u32 = 5;
+
+/// Pause before each new read of the keychain after a rejected resume.
+const RESUME_RELOAD_PAUSE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Returns the API base URL that `--env` names: `production`, or an http(s) URL.
 ///
