@@ -60,6 +60,14 @@ async fn killed_uploads_resume_exactly_once() {
     faults
         .set_rate_limit(1_000_000, Duration::from_secs(3600))
         .unwrap();
+    // Each file signs at least two URLs, so this keeps a batch running for several seconds
+    // and the random kills land while files are still in flight.
+    faults
+        .add_latency(
+            pers_sandbox::Route::new("POST", "/v2/files/entity-storage-url"),
+            Duration::from_millis(100),
+        )
+        .unwrap();
     let files_dir = tempfile::tempdir().unwrap();
     let library_dir = tempfile::tempdir().unwrap();
     let files = write_distinct_pngs(files_dir.path(), 0, file_count);
@@ -86,6 +94,7 @@ async fn killed_uploads_resume_exactly_once() {
         "{file_count} files, {killed} of {kills} runs killed, {:.1} s in all",
         started.elapsed().as_secs_f64()
     );
+    assert!(killed > 0, "no run was killed, so nothing was resumed");
 
     check_exactly_once(&world, file_count, library_dir.path()).await;
 }
