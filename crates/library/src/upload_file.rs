@@ -125,10 +125,11 @@ impl UploadJob {
                 return Ok(record);
             }
         }
-        self.stage(&file.file, Stage::Preparing, Some(FileStage::Preparing));
         let _slot = self.inner.prepare_slots.acquire().await.map_err(|_| {
             LibraryError::InvalidRequest("the app is shutting down; retry the file".to_owned())
         })?;
+        // Reported once the file holds a slot, so a waiting file still shows as waiting.
+        self.stage(&file.file, Stage::Preparing, Some(FileStage::Preparing));
         let path = PathBuf::from(&file.file.path);
         let name = file.file.name.clone();
         let settings = self.prepare_settings();

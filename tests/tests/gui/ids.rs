@@ -13,7 +13,6 @@ pub const UPLOAD_ROW: &str = "upload-row";
 pub const UPLOAD_ROW_ERROR: &str = "upload-row-error";
 pub const UPLOAD_BATCH: &str = "upload-batch";
 pub const UPLOAD_BATCH_PAUSE: &str = "upload-batch-pause";
-pub const UPLOAD_RESUMED_NOTICE: &str = "upload-resumed-notice";
 pub const GALLERY_ITEM: &str = "gallery-item";
 pub const PREVIEW_MODAL: &str = "preview-modal";
 pub const PREVIEW_IMAGE: &str = "preview-image";

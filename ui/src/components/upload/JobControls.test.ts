@@ -194,6 +194,10 @@ describe('unfinished jobs', () => {
 
     await fireEvent.click(await screen.findByTestId(testIds.entityItem));
     expect(rowNamed('left-over.jpg')).toBeTruthy();
+
+    handler({ event: 'finished', jobId: 7, done: 1, failed: 0 });
+    await flush();
+    expect(screen.queryByTestId(testIds.uploadResumedNotice)).toBeNull();
   });
 
   it('keeps a batch through an expired session and a new sign-in', async () => {
