@@ -5,6 +5,7 @@ use reqwest::StatusCode;
 use reqwest::header::ETAG;
 
 use crate::error::TransferError;
+use crate::probe::header_text;
 use crate::retry_after::retry_after;
 use crate::s3_error::parse_s3_error;
 use crate::signed_url::SignedUrl;
@@ -67,11 +68,7 @@ impl Transfer {
         {
             return Err(too_large());
         }
-        let etag = response
-            .headers()
-            .get(ETAG)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
+        let etag = header_text(&response, ETAG);
         let mut body = BytesMut::new();
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
             if (body.len() + chunk.len()) as u64 > max_bytes {

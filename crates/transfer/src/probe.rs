@@ -18,9 +18,9 @@ pub struct ObjectProbe {
 }
 
 impl Transfer {
-    /// Asks for the first byte of the object at `url` (`Range: bytes=0-0`) and returns its
-    /// full size, from `Content-Range`, and its ETag. A store that ignores the range answers
-    /// 200 with the whole object: then the size comes from `Content-Length` and the body is
+    /// Requests the first byte of the object at `url` (`Range: bytes=0-0`) and returns its
+    /// full size, from `Content-Range`, and its ETag. A store that ignores the range returns
+    /// 200 with the whole object. Then the size comes from `Content-Length`, and the body is
     /// not read. An empty object answers 416 or 200 with length 0, which both read as size 0.
     ///
     /// Fails with [`TransferError::NotFound`] on 404, with [`TransferError::Rejected`] on
@@ -69,7 +69,11 @@ impl Transfer {
     }
 }
 
-fn header_text(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
+/// Returns the header `name` of `response` as text; `None` when it is missing or not ASCII.
+pub(crate) fn header_text(
+    response: &reqwest::Response,
+    name: reqwest::header::HeaderName,
+) -> Option<String> {
     response
         .headers()
         .get(name)

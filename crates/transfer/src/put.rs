@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use crate::condition::WriteCondition;
 use crate::error::TransferError;
 use crate::get::read_error_body;
+use crate::probe::header_text;
 use crate::signed_url::SignedUrl;
 use crate::transfer::Transfer;
 
@@ -201,11 +202,7 @@ async fn check_put_response(
     if !response.status().is_success() {
         return Err(read_error_body(url, response).await);
     }
-    let etag = response
-        .headers()
-        .get(ETAG)
-        .and_then(|value| value.to_str().ok());
-    let etag = etag.map(str::to_owned);
+    let etag = header_text(&response, ETAG);
     tracing::debug!(status, bytes_sent = size, "upload finished");
     Ok(PutOutcome {
         etag,
