@@ -280,8 +280,13 @@ fn starts_with(path: &Path, magic: &[u8]) -> std::io::Result<bool> {
 
 /// Returns the hex SHA-256 and the size of the file, read in chunks.
 fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+    digest_file::<Sha256>(path)
+}
+
+/// Returns the hex digest `D` of the file at `path` and its size, reading it in chunks.
+pub(crate) fn digest_file<D: Digest>(path: &Path) -> std::io::Result<(String, u64)> {
     let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
+    let mut hasher = D::new();
     let mut buffer = vec![0; HASH_CHUNK_BYTES];
     let mut size = 0u64;
     loop {

@@ -14,7 +14,7 @@ use crate::journal::{FileStage, JournalFile, Outcome, PreparedRecord};
 use crate::manifest::{Manifest, ManifestEntry};
 use crate::manifest_batch::finish_round;
 use crate::manifest_store::record_entries;
-use crate::prepare::{PrepareSettings, discard, is_reusable, prepare_file};
+use crate::prepare::{PrepareSettings, digest_file, discard, is_reusable, prepare_file};
 use crate::retry::{Disposition, classify, pause_after};
 use crate::session::SignedIn;
 use crate::upload::UploadJob;
@@ -128,7 +128,7 @@ impl UploadJob {
         let _slot = self.inner.prepare_slots.acquire().await.map_err(|_| {
             LibraryError::InvalidRequest("the app is shutting down; retry the file".to_owned())
         })?;
-        // Reported once the file holds a slot, so a waiting file still shows as waiting.
+        // Reported once the file has a slot, so a waiting file still shows as waiting.
         self.stage(&file.file, Stage::Preparing, Some(FileStage::Preparing));
         let path = PathBuf::from(&file.file.path);
         let name = file.file.name.clone();
@@ -437,11 +437,7 @@ async fn verify_stored(
     prepared: &PreparedRecord,
 ) -> Result<(), LibraryError> {
     let storage = session.storage(transfer, entity);
-    let failed = |expected: String, actual: String| LibraryError::VerificationFailed {
-        file_name: format!("{}.{}", prepared.file_name, prepared.extension),
-        expected,
-        actual,
-    };
+    let failed = |expected, actual| verification_failed(prepared, expected, actual);
     let Some(probe) = storage
         .probe(&prepared.file_name, &prepared.extension)
         .await?
@@ -499,11 +495,20 @@ async fn verify_by_download(
             format!("{} bytes, SHA-256 {sha256}", bytes.len())
         }
     };
-    Err(LibraryError::VerificationFailed {
+    Err(verification_failed(prepared, expected, actual))
+}
+
+/// Builds the error of a stored object that does not match `prepared`.
+fn verification_failed(
+    prepared: &PreparedRecord,
+    expected: String,
+    actual: String,
+) -> LibraryError {
+    LibraryError::VerificationFailed {
         file_name: format!("{}.{}", prepared.file_name, prepared.extension),
         expected,
         actual,
-    })
+    }
 }
 
 /// Returns the lower-case hex MD5 in an ETag such as `"9e107d9d372bb6826bd81d3542a419d6"`, or
@@ -517,22 +522,9 @@ fn plain_md5(etag: &str) -> Option<String> {
 /// Returns the hex MD5 of the file at `path`, or `None` when it cannot be read.
 async fn md5_of_file(path: &Path) -> Option<String> {
     let path = path.to_owned();
-    let task = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
-        use md5::Digest as _;
-        let mut file = std::fs::File::open(&path)?;
-        let mut hasher = md5::Md5::new();
-        let mut buffer = vec![0u8; 256 * 1024];
-        loop {
-            let read = std::io::Read::read(&mut file, &mut buffer)?;
-            if read == 0 {
-                break;
-            }
-            hasher.update(&buffer[..read]);
-        }
-        Ok(hex::encode(hasher.finalize()))
-    });
+    let task = tokio::task::spawn_blocking(move || digest_file::<md5::Md5>(&path));
     match task.await {
-        Ok(Ok(md5)) => Some(md5),
+        Ok(Ok((md5, _size))) => Some(md5),
         Ok(Err(error)) => {
             tracing::debug!(%error, "the prepared file could not be hashed; reading the object back");
             None
