@@ -27,9 +27,14 @@ impl World {
     /// Starts a sandbox that accepts a refresh token more than once, because the tests keep
     /// the session in the environment, which cannot take a rotated token.
     async fn start() -> World {
+        World::start_with(false).await
+    }
+
+    /// Starts a sandbox whose refresh tokens are single-use when `single_use_refresh_tokens`.
+    async fn start_with(single_use_refresh_tokens: bool) -> World {
         let sandbox_dir = tempfile::tempdir().unwrap();
         let config = SandboxConfig {
-            single_use_refresh_tokens: false,
+            single_use_refresh_tokens,
             ..SandboxConfig::new(sandbox_dir.path())
         };
         let sandbox = pers_sandbox::start(config).await.unwrap();
@@ -692,16 +697,7 @@ async fn server_error_exits_failed() {
 /// fails with the auth status and the server's reason, instead of a vague error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn env_store_meets_rotation() {
-    let sandbox_dir = tempfile::tempdir().unwrap();
-    let sandbox = pers_sandbox::start(SandboxConfig::new(sandbox_dir.path()))
-        .await
-        .unwrap();
-    let mut world = World {
-        sandbox,
-        data_dir: tempfile::tempdir().unwrap(),
-        _sandbox_dir: sandbox_dir,
-        session: None,
-    };
+    let mut world = World::start_with(true).await;
     world.sign_in_admin().await;
 
     let first = world.run(strings(&["entities", "campaign"])).await;
