@@ -73,7 +73,7 @@ fi
 cd "$repo"
 output="$keyring_home/test-output.txt"
 # `--workspace` resolves the same features as the test command's full run, so nothing is
-# rebuilt; the filter runs only this test in every crate's unit tests.
+# rebuilt. The filter runs only this test among every crate's unit tests.
 PERS_SECRET_SERVICE_TEST=1 cargo test --workspace --lib -- \
   --exact "$test_name" --nocapture 2>&1 | tee "$output"
 

@@ -51,7 +51,8 @@ pub struct QueuedFile {
     pub size_bytes: Option<u64>,
 }
 
-/// How an animated source became the uploaded file. Every frame is kept either way.
+/// The treatment that turned an animated source into the uploaded file. Every frame is kept
+/// either way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(
     tag = "kind",
@@ -143,7 +144,7 @@ pub enum UploadEvent {
         height: u32,
         /// Content type of the output.
         content_type: String,
-        /// How an animated source was treated; `None` for still images and documents.
+        /// The treatment of an animated source; `None` for still images and documents.
         animation: Option<Animation>,
     },
     /// Bytes of a file were sent.

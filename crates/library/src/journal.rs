@@ -118,7 +118,7 @@ pub struct PreparedRecord {
     pub width: Option<u32>,
     /// Height in pixels, for images.
     pub height: Option<u32>,
-    /// How an animated source was treated; `None` for still images and documents. Records
+    /// The treatment of an animated source; `None` for still images and documents. Records
     /// journaled before this field existed read as `None`.
     #[serde(default)]
     pub animation: Option<crate::events::Animation>,

@@ -2,8 +2,8 @@
 //!
 //! Files finish their uploads at about the same time, and each one's entry must reach the
 //! shared manifest. Instead of one read-merge-write-verify round per file, a file queues its
-//! entry and takes the scope's writer lock; the task that gets the lock writes every queued
-//! entry in one round and hands the verified manifest, or the error, to the others.
+//! entry and then takes the scope's writer lock. The task that gets the lock writes every
+//! queued entry in one round and hands the verified manifest, or the error, to the others.
 
 use std::sync::{Arc, Mutex};
 

@@ -169,7 +169,7 @@ impl Library {
     }
 
     /// Returns a receiver that wakes after each token refresh of the current session, and once
-    /// when a rejected refresh ends it; `None` when nobody is signed in. A caller that
+    /// when a rejected refresh ends it; `None` when no user is signed in. A caller that
     /// remembers the session calls [`Library::update_remembered`] on each wake-up and saves the
     /// result, so a refresh made by a long upload reaches the keychain at once.
     pub fn refresh_token_updates(

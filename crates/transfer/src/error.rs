@@ -46,13 +46,13 @@ pub enum TransferError {
         max_bytes: u64,
     },
 
-    /// The storage host answered in a way the client cannot use, such as a ranged GET
+    /// The storage host returned a response the client cannot use, such as a ranged GET
     /// without the object's size.
     #[error("unusable answer from {url}: {reason}")]
     InvalidResponse {
         /// Requested URL without its query.
         url: String,
-        /// What was missing or wrong.
+        /// The missing or wrong part of the response.
         reason: String,
     },
 

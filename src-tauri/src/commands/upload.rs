@@ -42,7 +42,7 @@ fn channel_sink(channel: Channel<UploadEvent>) -> ProgressSink {
 }
 
 /// Resumes the signed-in environment's unfinished jobs from the journal (those a crash or a
-/// quit interrupted) and returns their ids; the events of all of them go to `on_event`, each
+/// quit interrupted) and returns their ids. The events of all of them go to `on_event`, each
 /// job starting with a `started` event that names its entity. A job already running is left
 /// as it is. Fails when no user is signed in or the journal cannot be read.
 #[tauri::command]

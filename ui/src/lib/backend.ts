@@ -56,8 +56,8 @@ export interface Backend {
     onEvent: (event: UploadEvent) => void,
   ): Promise<JobId>;
   /**
-   * Resumes the jobs that an earlier run left unfinished and returns their ids; `onEvent`
-   * receives the events of all of them, each starting with `started` naming its entity.
+   * Resumes the jobs that an earlier run left unfinished and returns their ids. `onEvent`
+   * receives the events of all of them, each job starting with `started` naming its entity.
    */
   resumeJobs(onEvent: (event: UploadEvent) => void): Promise<JobId[]>;
   /** Pauses a running job: no new step starts, and steps in flight finish. */

@@ -13,7 +13,7 @@ const RETRYABLE_CODES = new Set(['NETWORK', 'SERVER', 'SANDBOX_UNAVAILABLE']);
 /** Shown on the sign-in screen when a command failed because the session is no longer valid. */
 export const SESSION_ENDED_NOTICE = 'Your session ended. Sign in again.';
 
-/** The notice when the session ended while `batches` upload batches were unfinished. */
+/** Returns the notice for a session that ended while `batches` upload batches were unfinished. */
 export function sessionEndedWithUploadsNotice(batches: number): string {
   const which = batches === 1 ? 'Your upload waits' : `Your ${batches} uploads wait`;
   return `Your session ended. ${which}, with nothing lost, and go${batches === 1 ? 'es' : ''} on when you sign in again.`;

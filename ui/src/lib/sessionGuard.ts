@@ -110,7 +110,7 @@ export class SessionGuard implements Backend {
     return this.inner.onFileDrag(handler);
   }
 
-  /** Passes every event on, and reports the session ended when a job says it met an expiry. */
+  /** Passes every event on, and reports the session ended when a job reports an expiry. */
   private watchEvents(onEvent: (event: UploadEvent) => void): (event: UploadEvent) => void {
     return (event) => {
       onEvent(event);

@@ -204,7 +204,7 @@ export type UploadEvent =
       width: number;
       height: number;
       contentType: string;
-      /** How an animated source was treated; absent or `null` for still images. */
+      /** The treatment of an animated source; absent or `null` for still images. */
       animation?: Animation | null;
     }
   | { event: 'fileProgress'; jobId: JobId; fileId: FileId; bytesSent: number; bytesTotal: number }

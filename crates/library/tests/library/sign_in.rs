@@ -153,7 +153,7 @@ async fn refresh_wakes_remembering_caller() {
 }
 
 /// A resume exchanges the saved refresh token, which the sandbox accepts only once, so the
-/// remembered session must take the new one; then a second restart resumes too.
+/// remembered session must take the new one. Then a second restart resumes too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resume_twice_with_rotation() {
     let (sandbox, library, dir) = sandbox_and_library().await;

@@ -11,13 +11,13 @@ export interface PreparedOutput {
   width: number;
   height: number;
   contentType: string;
-  /** How an animated source was treated; `null` for still images and predictions. */
+  /** The treatment of an animated source; `null` for still images and predictions. */
   animation: Animation | null;
 }
 
 /**
- * What a batch is doing while it is not finished: running, paused by the user, or waiting for
- * the user to sign in again after the session ended.
+ * The state of an unfinished batch: running, paused by the user, or waiting for the user to
+ * sign in again after the session ended.
  */
 export type BatchState = 'running' | 'paused' | 'waitingForSignIn';
 
@@ -261,7 +261,7 @@ export function animationNote(output: PreparedOutput): string | null {
   return `${animation.frames} frames, uploaded unchanged`;
 }
 
-/** The output a row shows: the prepared one once known, else the prediction, else none. */
+/** Returns the output a row shows: the prepared one once known, else the prediction, else none. */
 export function shownOutput(row: UploadRow): { output: PreparedOutput; estimated: boolean } | null {
   if (row.output) return { output: row.output, estimated: false };
   if (row.predicted) return { output: row.predicted, estimated: true };
@@ -351,7 +351,7 @@ export function statusLabel(row: UploadRow): string {
   if (row.status === 'done' && row.alreadyUploaded) return 'Already in gallery';
   if (row.status === 'failed' && row.error?.code === 'CANCELLED') return 'Cancelled';
   if (row.cancelling) return 'Cancelling…';
-  // A paused batch holds prepared files at this stage until it resumes.
+  // A paused batch keeps prepared files at this stage until it resumes.
   if (row.status === 'preparing' && row.output) return 'Prepared';
   return STATUS_LABELS[row.status];
 }

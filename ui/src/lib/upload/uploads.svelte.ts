@@ -87,7 +87,7 @@ export class Uploads {
     return this.backend.resumeJob(jobId);
   }
 
-  /** Cancels every unfinished file of a batch; each row says so until its outcome arrives. */
+  /** Cancels every unfinished file of a batch; each row shows it until its outcome arrives. */
   async cancel(jobId: JobId): Promise<void> {
     this.queue = markCancelling(this.queue, jobId);
     await this.backend.cancelJob(jobId);
