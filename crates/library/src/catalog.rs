@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::LibraryError;
 use crate::manifest::{Manifest, ManifestEntry};
@@ -80,9 +80,33 @@ impl Catalog {
         scope: &CatalogScope,
         entry: &ManifestEntry,
     ) -> Result<(), LibraryError> {
-        let mut single = Manifest::new();
-        single.merge_entry(entry.clone());
-        self.merge_manifest(scope, &single)
+        self.merge_entries(scope, std::slice::from_ref(entry))
+    }
+
+    /// Merges `entries` into the cached entries of `scope`, reading only the rows of their keys,
+    /// so that recording a few entries costs the same in a catalog of any size.
+    pub fn merge_entries(
+        &self,
+        scope: &CatalogScope,
+        entries: &[ManifestEntry],
+    ) -> Result<(), LibraryError> {
+        let mut connection = self.lock();
+        let transaction = connection
+            .transaction()
+            .map_err(LibraryError::catalog("starting a transaction"))?;
+        for entry in entries {
+            let key = entry.key();
+            let present = cached_entry(&transaction, scope, &key)?;
+            let wins = present
+                .as_ref()
+                .is_none_or(|present| present != entry && entry.wins_over(present));
+            if wins {
+                upsert_entry(&transaction, scope, &key, entry)?;
+            }
+        }
+        transaction
+            .commit()
+            .map_err(LibraryError::catalog("committing entries"))
     }
 
     /// Returns the cached manifest of `scope`; empty when nothing is cached.
@@ -130,9 +154,13 @@ impl Catalog {
         scope: &CatalogScope,
         shared: &Manifest,
     ) -> Result<Vec<String>, LibraryError> {
+        let unshared = self.unshared_keys(scope)?;
+        if unshared.is_empty() {
+            return Ok(Vec::new());
+        }
         let cached = self.manifest(scope)?;
         let mut still_unshared = Vec::new();
-        for key in self.unshared_keys(scope)? {
+        for key in unshared {
             let is_shared = cached
                 .entries
                 .get(&key)
@@ -205,6 +233,32 @@ fn migrate(connection: &Connection) -> Result<(), LibraryError> {
             PRAGMA user_version = 2;",
         )
         .map_err(LibraryError::catalog("creating tables"))
+}
+
+/// Reads the cached entry `key` of `scope`; `None` when there is none or it cannot be read.
+fn cached_entry(
+    connection: &Connection,
+    scope: &CatalogScope,
+    key: &str,
+) -> Result<Option<ManifestEntry>, LibraryError> {
+    let json = connection
+        .query_row(
+            "SELECT entry_json FROM manifest_entries \
+             WHERE environment = ?1 AND entity_type = ?2 AND entity_id = ?3 AND entry_key = ?4",
+            params![scope.environment, scope.entity_type, scope.entity_id, key],
+            |row| row.get::<_, String>(0),
+        )
+        .optional()
+        .map_err(LibraryError::catalog("reading an entry"))?;
+    Ok(
+        json.and_then(|json| match serde_json::from_str::<ManifestEntry>(&json) {
+            Ok(entry) => Some(entry),
+            Err(error) => {
+                tracing::warn!(%error, "replacing an unreadable catalog entry");
+                None
+            }
+        }),
+    )
 }
 
 fn upsert_entry(
@@ -300,5 +354,25 @@ mod tests {
             ..scope()
         };
         assert!(catalog.manifest(&other).unwrap().entries.is_empty());
+    }
+
+    #[test]
+    fn merging_entries_keeps_the_newer_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(&dir.path().join("catalog.sqlite3")).unwrap();
+        let older = entry("a");
+        let newer = ManifestEntry {
+            updated_at_ms: 2,
+            removed: true,
+            ..older.clone()
+        };
+        catalog
+            .merge_entries(&scope(), &[newer.clone(), entry("b")])
+            .unwrap();
+        catalog.merge_entries(&scope(), &[older]).unwrap();
+
+        let cached = catalog.manifest(&scope()).unwrap();
+        assert_eq!(cached.entries.len(), 2);
+        assert_eq!(cached.entries.get(&newer.key()), Some(&newer));
     }
 }

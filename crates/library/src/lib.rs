@@ -54,6 +54,7 @@ use catalog::{Catalog, CatalogScope};
 use control::{JobControl, JobRegistry};
 use image_cache::ImageCache;
 use journal::Journal;
+use manifest_store::ManifestWriter;
 use session::SignedIn;
 
 /// Settings of a [`Library`].
@@ -129,14 +130,16 @@ pub(crate) struct Inner {
     jobs: JobRegistry,
     prepare_slots: tokio::sync::Semaphore,
     upload_slots: tokio::sync::Semaphore,
-    manifest_locks: Mutex<HashMap<CatalogScope, Arc<tokio::sync::Mutex<()>>>>,
+    /// Per scope, the lock that lets one task of this process write the manifest at a time,
+    /// and the version it wrote last.
+    manifest_locks: Mutex<HashMap<CatalogScope, Arc<tokio::sync::Mutex<ManifestWriter>>>>,
     /// Entries waiting for the next manifest round of their scope.
     manifest_queues: Mutex<HashMap<CatalogScope, Arc<manifest_batch::PendingEntries>>>,
 }
 
 impl Inner {
     /// Returns the lock that lets one task of this process write the scope's manifest at a time.
-    fn manifest_lock(&self, scope: &CatalogScope) -> Arc<tokio::sync::Mutex<()>> {
+    fn manifest_lock(&self, scope: &CatalogScope) -> Arc<tokio::sync::Mutex<ManifestWriter>> {
         let mut locks = self
             .manifest_locks
             .lock()

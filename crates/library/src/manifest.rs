@@ -76,7 +76,7 @@ impl ManifestEntry {
         format!("{}.{}", self.file_name, self.file_extension)
     }
 
-    fn wins_over(&self, other: &ManifestEntry) -> bool {
+    pub(crate) fn wins_over(&self, other: &ManifestEntry) -> bool {
         (self.updated_at_ms, self.removed, &self.sha256)
             > (other.updated_at_ms, other.removed, &other.sha256)
     }

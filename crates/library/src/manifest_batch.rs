@@ -2,18 +2,19 @@
 //!
 //! Files finish their uploads at about the same time, and each one's entry must reach the
 //! shared manifest. Instead of one read-merge-write-verify round per file, a file queues its
-//! entry and then takes the scope's writer lock. The task that gets the lock writes every
-//! queued entry in one round and hands the verified manifest, or the error, to the others.
+//! entry and then waits for either the scope's writer lock or the outcome of a round that took
+//! its entry. The task that gets the lock writes every queued entry in one round and hands the
+//! outcome to the others.
 
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 
 use crate::error::LibraryError;
-use crate::manifest::{Manifest, ManifestEntry};
+use crate::manifest::ManifestEntry;
 
 /// The outcome of one round, shared by every file whose entry it wrote.
-pub(crate) type RoundResult = Result<Manifest, Arc<LibraryError>>;
+pub(crate) type RoundResult = Result<(), Arc<LibraryError>>;
 
 /// An entry waiting for the next round, with where to send that round's outcome.
 pub(crate) struct PendingEntry {

@@ -25,6 +25,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use md5::Digest;
 use pers_transfer::WriteCondition;
 use rand::Rng;
 
@@ -33,7 +34,7 @@ use crate::manifest::{
     MANIFEST_CONTENT_TYPE, MANIFEST_EXTENSION, MANIFEST_FILE_NAME, MAX_MANIFEST_BYTES, Manifest,
     ManifestEntry,
 };
-use crate::storage::EntityStorage;
+use crate::storage::{EntityStorage, plain_md5};
 
 /// How many read-merge-write rounds an update tries before it gives up. A round ends early when
 /// another client wrote first, or when the check after the write misses an entry.
@@ -86,31 +87,77 @@ async fn read_versioned(storage: &EntityStorage<'_>) -> Result<VersionedManifest
     })
 }
 
-/// Adds `entries` (and everything in `local`) to the shared manifest and returns the manifest
-/// as verified.
+/// State guarded by a scope's writer lock: the manifest version this process wrote and
+/// verified last, so that the next round can write on top of it without downloading it again.
+#[derive(Default)]
+pub(crate) struct ManifestWriter {
+    last_written: Option<WrittenVersion>,
+}
+
+impl ManifestWriter {
+    /// Forgets the last written version, so the next round starts from a full read.
+    pub fn forget(&mut self) {
+        self.last_written = None;
+    }
+}
+
+/// A manifest as stored, with the ETag storage gave it.
+struct WrittenVersion {
+    manifest: Manifest,
+    etag: String,
+}
+
+/// The outcome of [`record_entries`].
+pub(crate) struct Recorded {
+    /// The manifest as verified in storage.
+    pub manifest: Manifest,
+    /// True when the round wrote on top of the version this process wrote last, so the result
+    /// is that version plus the entries, and a catalog that contains that version needs only them.
+    pub on_last_written: bool,
+}
+
+/// Adds `entries` (and everything in the local catalog, which `local` reads) to the shared
+/// manifest and returns the manifest as verified.
 ///
-/// Each round reads the stored manifest, merges `local` and the entries, writes the result on the
-/// condition that no other client wrote since the read, and reads it back. The round repeats after a
-/// random pause when the write is rejected because another client wrote first, or when the read
-/// misses an entry because a store that ignores the condition let a stale write through. Merging
-/// `local`, the entries this computer knows, puts back entries that such a stale write dropped.
-/// Fails with [`LibraryError::ManifestConflict`] after [`MANIFEST_UPDATE_ATTEMPTS`] rounds, and
-/// with the transfer error at once when a read or write fails for another reason.
+/// Each round starts from the stored manifest and its ETag, merges the entries in, writes the
+/// result on the condition that no other client wrote since, and checks the write. The start is
+/// the version in `writer` when a one-byte ranged GET shows its ETag still stored; otherwise a
+/// full read, merged with `local` (the entries cached on this computer, which puts back entries that
+/// a stale write dropped). The check is a ranged GET too: the ETag must be the MD5 of the bytes
+/// written. When the store sends another kind of ETag, or another client wrote meanwhile, the
+/// manifest is read in full and must contain every entry. So a large manifest is downloaded
+/// only when someone else changed it. The round repeats after a random pause when the write is
+/// rejected because another client wrote first, or when the read misses an entry because a
+/// store that ignores the condition let a stale write through. Fails with
+/// [`LibraryError::ManifestConflict`] after [`MANIFEST_UPDATE_ATTEMPTS`] rounds, and with the
+/// transfer error at once when a read or write fails for another reason; `writer` then holds
+/// no version.
 pub(crate) async fn record_entries(
     storage: &EntityStorage<'_>,
     entries: &[ManifestEntry],
-    local: &Manifest,
-) -> Result<Manifest, LibraryError> {
+    local: &(dyn Fn() -> Result<Manifest, LibraryError> + Sync),
+    writer: &mut ManifestWriter,
+) -> Result<Recorded, LibraryError> {
     for attempt in 1..=MANIFEST_UPDATE_ATTEMPTS {
-        let VersionedManifest {
-            mut manifest,
-            condition,
-        } = read_versioned(storage).await?;
-        manifest.merge(local);
+        let (mut manifest, condition, on_last_written) = match writer.last_written.take() {
+            Some(last) if still_stored(storage, &last).await? => {
+                let condition = Some(WriteCondition::IfMatch(last.etag));
+                (last.manifest, condition, true)
+            }
+            _ => {
+                let VersionedManifest {
+                    mut manifest,
+                    condition,
+                } = read_versioned(storage).await?;
+                manifest.merge(&local()?);
+                (manifest, condition, false)
+            }
+        };
         for entry in entries {
             manifest.merge_entry(entry.clone());
         }
-        match write_manifest(storage, &manifest, condition.as_ref()).await {
+        let body = Bytes::from(manifest.to_json());
+        match write_manifest(storage, body.clone(), condition.as_ref()).await {
             Ok(()) => {}
             Err(error) if is_precondition_failed(&error) => {
                 tracing::debug!(entity = %storage.entity, attempt, "another client wrote the manifest first; merging again");
@@ -119,9 +166,31 @@ pub(crate) async fn record_entries(
             }
             Err(error) => return Err(error),
         }
-        let verified = read_manifest(storage).await?;
+        if let Some(etag) = written_etag(storage, &body).await? {
+            writer.last_written = Some(WrittenVersion {
+                manifest: manifest.clone(),
+                etag,
+            });
+            return Ok(Recorded {
+                manifest,
+                on_last_written,
+            });
+        }
+        let VersionedManifest {
+            manifest: verified,
+            condition,
+        } = read_versioned(storage).await?;
         if contains_all(&verified, entries) {
-            return Ok(verified);
+            if let Some(WriteCondition::IfMatch(etag)) = condition {
+                writer.last_written = Some(WrittenVersion {
+                    manifest: verified.clone(),
+                    etag,
+                });
+            }
+            return Ok(Recorded {
+                manifest: verified,
+                on_last_written: false,
+            });
         }
         tracing::warn!(
             entity = %storage.entity,
@@ -139,6 +208,39 @@ pub(crate) async fn record_entries(
     })
 }
 
+/// Tells whether storage still contains `version`, by the ETag of a one-byte ranged GET.
+async fn still_stored(
+    storage: &EntityStorage<'_>,
+    version: &WrittenVersion,
+) -> Result<bool, LibraryError> {
+    let probe = storage
+        .probe(MANIFEST_FILE_NAME, MANIFEST_EXTENSION)
+        .await?;
+    Ok(probe.and_then(|probe| probe.etag).as_deref() == Some(version.etag.as_str()))
+}
+
+/// Returns the stored manifest's ETag when a one-byte ranged GET shows that storage contains
+/// exactly `body`: the same size, and an ETag that is the MD5 of `body`. `None` when it contains
+/// something else or the ETag is not a plain MD5 (multipart or encrypted objects on S3).
+async fn written_etag(
+    storage: &EntityStorage<'_>,
+    body: &[u8],
+) -> Result<Option<String>, LibraryError> {
+    let Some(probe) = storage
+        .probe(MANIFEST_FILE_NAME, MANIFEST_EXTENSION)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(etag) = probe.etag else {
+        return Ok(None);
+    };
+    let expected = hex::encode(md5::Md5::digest(body));
+    let same_bytes = probe.size_bytes == body.len() as u64
+        && plain_md5(&etag).is_some_and(|stored| stored == expected);
+    Ok(same_bytes.then_some(etag))
+}
+
 /// Checks after a pause that the shared manifest still contains `entries`, and writes them again
 /// when a concurrent writer dropped them. Returns the manifest last read.
 ///
@@ -149,7 +251,8 @@ pub(crate) async fn record_entries(
 pub(crate) async fn settle_entries(
     storage: &EntityStorage<'_>,
     entries: &[ManifestEntry],
-    local: &Manifest,
+    local: &(dyn Fn() -> Result<Manifest, LibraryError> + Sync),
+    writer: &mut ManifestWriter,
 ) -> Result<Manifest, LibraryError> {
     let (shortest, longest) = SETTLE_PAUSE_MS;
     let pause_ms = rand::rng().random_range(shortest..=longest);
@@ -159,7 +262,10 @@ pub(crate) async fn settle_entries(
         return Ok(current);
     }
     tracing::warn!(entity = %storage.entity, "entries were dropped from the shared manifest; writing them again");
-    record_entries(storage, entries, local).await
+    writer.forget();
+    Ok(record_entries(storage, entries, local, writer)
+        .await?
+        .manifest)
 }
 
 /// Tells whether `manifest` contains every entry, or a newer version of it.
@@ -171,10 +277,9 @@ pub(crate) fn contains_all(manifest: &Manifest, entries: &[ManifestEntry]) -> bo
 
 async fn write_manifest(
     storage: &EntityStorage<'_>,
-    manifest: &Manifest,
+    body: Bytes,
     condition: Option<&WriteCondition>,
 ) -> Result<(), LibraryError> {
-    let body = Bytes::from(manifest.to_json());
     storage
         .put(
             MANIFEST_FILE_NAME,

@@ -19,7 +19,7 @@ pub(crate) async fn remove(
     let scope = signed_in.scope(entity);
     let storage = signed_in.storage(&inner.transfer, entity);
     let lock = inner.manifest_lock(&scope);
-    let _writer = lock.lock().await;
+    let mut writer = lock.lock().await;
 
     let mut local = inner.catalog.manifest(&scope)?;
     match read_manifest(&storage).await {
@@ -36,9 +36,10 @@ pub(crate) async fn remove(
     tombstone.updated_at_ms = crate::now_ms().max(present.updated_at_ms + 1);
 
     let tombstones = std::slice::from_ref(&tombstone);
-    let recorded = match record_entries(&storage, tombstones, &local).await {
+    let known = || Ok(local.clone());
+    let recorded = match record_entries(&storage, tombstones, &known, &mut writer).await {
         // A writer that read before the tombstone was written may still drop it.
-        Ok(_) => settle_entries(&storage, tombstones, &local).await,
+        Ok(_) => settle_entries(&storage, tombstones, &known, &mut writer).await,
         Err(error) => Err(error),
     };
     match recorded {

@@ -157,3 +157,37 @@ impl EntityStorage<'_> {
             .await
     }
 }
+
+/// Returns the lower-case hex MD5 in an ETag such as `"9e107d9d372bb6826bd81d3542a419d6"`, or
+/// `None` when the ETag is not a plain MD5 (a multipart `-N` suffix, a weak tag, another form).
+pub(crate) fn plain_md5(etag: &str) -> Option<String> {
+    let inner = etag.trim().strip_prefix('"')?.strip_suffix('"')?;
+    let is_md5 = inner.len() == 32 && inner.bytes().all(|byte| byte.is_ascii_hexdigit());
+    is_md5.then(|| inner.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_md5_reads_single_part_etags() {
+        assert_eq!(
+            plain_md5("\"9E107D9D372BB6826BD81D3542A419D6\"").as_deref(),
+            Some("9e107d9d372bb6826bd81d3542a419d6")
+        );
+    }
+
+    #[test]
+    fn plain_md5_rejects_other_etags() {
+        for etag in [
+            "\"9e107d9d372bb6826bd81d3542a419d6-3\"",
+            "W/\"9e107d9d372bb6826bd81d3542a419d6\"",
+            "9e107d9d372bb6826bd81d3542a419d6",
+            "\"not-an-md5\"",
+            "",
+        ] {
+            assert_eq!(plain_md5(etag), None, "{etag}");
+        }
+    }
+}

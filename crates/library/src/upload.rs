@@ -48,6 +48,11 @@ pub(crate) struct UploadJob {
     pub recorded: Mutex<Vec<ManifestEntry>>,
 }
 
+/// How many files per upload slot may wait for their manifest round beyond those in the
+/// slots. A file waiting for its round uses no slot, so while one round is written the slots
+/// upload the files of the next, and the next round takes them all at once.
+const RECORDING_PER_UPLOAD: usize = 3;
+
 impl UploadJob {
     pub fn new(
         id: JobId,
@@ -84,7 +89,9 @@ impl UploadJob {
             .collect();
         let predictions = self.predict_outputs(&pending);
         let config = &self.inner.config;
-        let in_flight = config.prepare_concurrency.max(1) + config.upload_concurrency.max(1);
+        let uploads = config.upload_concurrency.max(1);
+        let in_flight =
+            config.prepare_concurrency.max(1) + uploads + RECORDING_PER_UPLOAD * uploads;
         let processed: Vec<bool> = futures_util::stream::iter(pending)
             .map(|file| self.process(file))
             .buffer_unordered(in_flight)
@@ -264,9 +271,10 @@ impl UploadJob {
         let scope = session.scope(&self.entity);
         let storage = session.storage(&self.inner.transfer, &self.entity);
         let lock = self.inner.manifest_lock(&scope);
-        let _writer = lock.lock().await;
-        let local = self.inner.catalog.manifest(&scope).unwrap_or_default();
-        match settle_entries(&storage, &entries, &local).await {
+        let mut writer = lock.lock().await;
+        let catalog = &self.inner.catalog;
+        let local = || catalog.manifest(&scope);
+        match settle_entries(&storage, &entries, &local, &mut writer).await {
             Ok(shared) => {
                 if let Err(error) = self.inner.catalog.merge_manifest(&scope, &shared) {
                     tracing::warn!(%error, "could not cache the settled manifest");
@@ -330,6 +338,7 @@ impl UploadJob {
 
     /// Enters `stage` in the journal (when it has a journal stage) and reports it.
     pub fn stage(&self, file: &QueuedFile, stage: Stage, journal_stage: Option<FileStage>) {
+        tracing::trace!(job = self.id, file_id = file.file_id, ?stage, "file stage");
         if let Some(journal_stage) = journal_stage
             && let Err(error) = self
                 .inner

@@ -11,12 +11,13 @@ use crate::error::LibraryError;
 use crate::events::{Stage, UploadEvent};
 use crate::image_cache::{Rendition, THUMBNAIL_MAX_EDGE_PX};
 use crate::journal::{FileStage, JournalFile, Outcome, PreparedRecord};
-use crate::manifest::{Manifest, ManifestEntry};
+use crate::manifest::ManifestEntry;
 use crate::manifest_batch::finish_round;
-use crate::manifest_store::record_entries;
+use crate::manifest_store::{ManifestWriter, record_entries};
 use crate::prepare::{PrepareSettings, digest_file, discard, is_reusable, prepare_file};
 use crate::retry::{Disposition, classify, pause_after};
 use crate::session::SignedIn;
+use crate::storage::plain_md5;
 use crate::upload::UploadJob;
 use crate::{now_ms, now_rfc3339};
 
@@ -296,54 +297,71 @@ impl UploadJob {
     ///
     /// The task that gets the writer lock first writes every entry queued by then in one
     /// read-merge-write-verify round, so files that finish together cost one round, not one
-    /// each. Returns `None` when the round that held the entry was dropped unfinished (its
-    /// task was cancelled), so the caller queues it again.
+    /// each. A file whose entry another task's round wrote returns as soon as that round ends,
+    /// without taking the lock. Waiting for the lock would make each such file run a round of
+    /// its own for the entries queued meanwhile, one file after the other. Returns `None` when
+    /// the round that held the entry was dropped unfinished (its task was cancelled), so the
+    /// caller queues it again.
     async fn record_round(
         &self,
         session: &SignedIn,
         entry: &ManifestEntry,
-    ) -> Result<Option<Manifest>, Arc<LibraryError>> {
+    ) -> Result<Option<()>, Arc<LibraryError>> {
         let scope = session.scope(&self.entity);
         let queue = self.inner.manifest_queue(&scope);
-        let outcome = queue.push(entry.clone());
-        {
-            let lock = self.inner.manifest_lock(&scope);
-            let _writer = lock.lock().await;
-            let batch = queue.take();
-            if !batch.is_empty() {
-                let entries: Vec<ManifestEntry> =
-                    batch.iter().map(|pending| pending.entry.clone()).collect();
-                let result = self.write_round(session, &entries).await.map_err(Arc::new);
-                finish_round(batch, &result);
+        let lock = self.inner.manifest_lock(&scope);
+        let mut outcome = queue.push(entry.clone());
+        loop {
+            tokio::select! {
+                biased;
+                result = &mut outcome => return result.map_or(Ok(None), |result| result.map(Some)),
+                mut writer = lock.lock() => {
+                    let batch = queue.take();
+                    if !batch.is_empty() {
+                        let entries: Vec<ManifestEntry> =
+                            batch.iter().map(|pending| pending.entry.clone()).collect();
+                        let result = self
+                            .write_round(session, &entries, &mut writer)
+                            .await
+                            .map_err(Arc::new);
+                        finish_round(batch, &result);
+                    }
+                }
             }
-        }
-        match outcome.await {
-            Ok(result) => result.map(Some),
-            Err(_) => Ok(None),
         }
     }
 
     /// Writes `entries` to the shared manifest in one round and merges the verified manifest
-    /// into the catalog.
+    /// into the catalog: only the entries when the round wrote on top of this process's last
+    /// write, which the catalog already contains.
     async fn write_round(
         &self,
         session: &SignedIn,
         entries: &[ManifestEntry],
-    ) -> Result<Manifest, LibraryError> {
+        writer: &mut ManifestWriter,
+    ) -> Result<(), LibraryError> {
         let scope = session.scope(&self.entity);
         let storage = session.storage(&self.inner.transfer, &self.entity);
-        let local = self.inner.catalog.manifest(&scope)?;
-        let verified = record_entries(&storage, entries, &local).await?;
-        self.inner.catalog.merge_manifest(&scope, &verified)?;
-        self.inner.catalog.settle_unshared(&scope, &verified)?;
-        if entries.len() > 1 {
-            tracing::debug!(
-                job = self.id,
-                entries = entries.len(),
-                "several files recorded in one manifest round"
-            );
+        let catalog = &self.inner.catalog;
+        let local = || catalog.manifest(&scope);
+        let recorded = record_entries(&storage, entries, &local, writer).await?;
+        let cached = if recorded.on_last_written {
+            catalog.merge_entries(&scope, entries)
+        } else {
+            catalog.merge_manifest(&scope, &recorded.manifest)
+        };
+        let settled = cached.and_then(|()| catalog.settle_unshared(&scope, &recorded.manifest));
+        if let Err(error) = settled {
+            // The catalog may now lack the written version, so the next round reads it again.
+            writer.forget();
+            return Err(error);
         }
-        Ok(verified)
+        tracing::debug!(
+            job = self.id,
+            entries = entries.len(),
+            "manifest round written"
+        );
+        Ok(())
     }
 
     fn recorded_entry(&self, entry: &ManifestEntry) {
@@ -511,14 +529,6 @@ fn verification_failed(
     }
 }
 
-/// Returns the lower-case hex MD5 in an ETag such as `"9e107d9d372bb6826bd81d3542a419d6"`, or
-/// `None` when the ETag is not a plain MD5 (a multipart `-N` suffix, a weak tag, another form).
-fn plain_md5(etag: &str) -> Option<String> {
-    let inner = etag.trim().strip_prefix('"')?.strip_suffix('"')?;
-    let is_md5 = inner.len() == 32 && inner.bytes().all(|byte| byte.is_ascii_hexdigit());
-    is_md5.then(|| inner.to_ascii_lowercase())
-}
-
 /// Returns the hex MD5 of the file at `path`, or `None` when it cannot be read.
 async fn md5_of_file(path: &Path) -> Option<String> {
     let path = path.to_owned();
@@ -538,29 +548,3 @@ pub(crate) const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(250)
 
 /// Default maximum pause between two attempts of one file.
 pub(crate) const DEFAULT_RETRY_MAX_DELAY: Duration = Duration::from_secs(10);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_md5_reads_single_part_etags() {
-        assert_eq!(
-            plain_md5("\"9E107D9D372BB6826BD81D3542A419D6\"").as_deref(),
-            Some("9e107d9d372bb6826bd81d3542a419d6")
-        );
-    }
-
-    #[test]
-    fn plain_md5_rejects_other_etags() {
-        for etag in [
-            "\"9e107d9d372bb6826bd81d3542a419d6-3\"",
-            "W/\"9e107d9d372bb6826bd81d3542a419d6\"",
-            "9e107d9d372bb6826bd81d3542a419d6",
-            "\"not-an-md5\"",
-            "",
-        ] {
-            assert_eq!(plain_md5(etag), None, "{etag}");
-        }
-    }
-}

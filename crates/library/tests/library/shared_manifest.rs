@@ -178,13 +178,7 @@ async fn batch_shares_manifest_rounds() {
         .unwrap();
 
     assert_eq!(done_files(&events).len(), paths.len());
-    let manifest_puts = world
-        .sandbox
-        .faults()
-        .requests()
-        .iter()
-        .filter(|record| record.method == "PUT" && record.path.contains("pers-asset-manifest"))
-        .count();
+    let manifest_puts = manifest_writes(&world);
     assert!(manifest_puts >= 1, "the manifest was written");
     assert!(
         manifest_puts < paths.len(),
@@ -193,4 +187,105 @@ async fn batch_shares_manifest_rounds() {
     );
     let gallery = world.library.gallery(&world.entity).await.unwrap();
     assert_eq!(gallery.items.len(), paths.len());
+}
+
+/// Counts the PUTs of the shared manifest that the sandbox logged.
+fn manifest_writes(world: &crate::support::World) -> usize {
+    world
+        .sandbox
+        .faults()
+        .requests()
+        .iter()
+        .filter(|record| record.method == "PUT" && record.path.contains("pers-asset-manifest"))
+        .count()
+}
+
+/// Counts the GETs of the shared manifest that asked for the whole object, not one byte.
+fn full_manifest_reads(world: &crate::support::World) -> usize {
+    world
+        .sandbox
+        .faults()
+        .requests()
+        .iter()
+        .filter(|record| record.method == "GET" && record.path.contains("pers-asset-manifest"))
+        .filter(|record| !record.headers.iter().any(|(name, _)| name == "range"))
+        .count()
+}
+
+/// Rounds after the first write on top of the version this process wrote. The manifest is
+/// downloaded in full only where someone else may have changed it (the job's start and its
+/// settle pass), not once or twice per round, so a large manifest costs little per file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn later_rounds_skip_the_full_manifest_read() {
+    let world = signed_in_world_with("business", |config| config.upload_concurrency = 4).await;
+    let dir = tempfile::tempdir().unwrap();
+    let first = write_distinct_pngs(dir.path(), 400, 12);
+    world
+        .library
+        .upload(world.entity.clone(), first.clone())
+        .await
+        .unwrap();
+    world.sandbox.faults().clear_requests();
+
+    let second = write_distinct_pngs(dir.path(), 500, 12);
+    let events = world
+        .library
+        .upload(world.entity.clone(), second.clone())
+        .await
+        .unwrap();
+
+    assert_eq!(done_files(&events).len(), second.len());
+    let manifest_puts = manifest_writes(&world);
+    assert!(
+        manifest_puts >= 2,
+        "{manifest_puts} manifest writes; the test needs two rounds"
+    );
+    let full_reads = full_manifest_reads(&world);
+    assert!(
+        full_reads <= 2,
+        "{full_reads} full manifest reads for {manifest_puts} writes (start and settle only)"
+    );
+    let gallery = world.library.gallery(&world.entity).await.unwrap();
+    assert_eq!(gallery.items.len(), first.len() + second.len());
+}
+
+/// When another client writes between two rounds, the next round finds the ETag changed,
+/// reads the manifest in full and keeps the other client's entries. The store ignores write
+/// conditions here, so only that check can keep them: a round written on top of this
+/// process's last version without it would drop them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_after_another_writer_keeps_its_entries() {
+    let world = signed_in_world("business").await;
+    world
+        .sandbox
+        .faults()
+        .set_ignore_write_conditions(true)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = second_library(&world, other_dir.path()).await;
+
+    let first = write_distinct_pngs(dir.path(), 600, 2);
+    world
+        .library
+        .upload(world.entity.clone(), first.clone())
+        .await
+        .unwrap();
+    let theirs = write_distinct_pngs(dir.path(), 700, 3);
+    let their_events = other
+        .upload(world.entity.clone(), theirs.clone())
+        .await
+        .unwrap();
+    assert_eq!(done_files(&their_events).len(), theirs.len());
+    let mine = write_distinct_pngs(dir.path(), 800, 2);
+    world
+        .library
+        .upload(world.entity.clone(), mine.clone())
+        .await
+        .unwrap();
+
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let reader = second_library(&world, fresh_dir.path()).await;
+    let gallery = reader.gallery(&world.entity).await.unwrap();
+    assert_eq!(gallery.items.len(), first.len() + theirs.len() + mine.len());
 }

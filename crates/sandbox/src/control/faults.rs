@@ -115,6 +115,12 @@ pub enum Fault {
         /// Whether `accessToken` is required.
         enabled: bool,
     },
+    /// Makes the store ignore `If-Match` and `If-None-Match` on PUT, as some S3-compatible
+    /// stores do, so that every write replaces the object whatever is stored.
+    IgnoreWriteConditions {
+        /// Whether the headers are ignored.
+        enabled: bool,
+    },
 }
 
 /// Starting values of the adjustable settings, from [`crate::SandboxConfig`].
@@ -168,6 +174,7 @@ struct Rules {
     signed_url_ttl: Duration,
     page_envelope: PageEnvelope,
     strict_refresh: bool,
+    ignore_write_conditions: bool,
     rng: StdRng,
 }
 
@@ -244,6 +251,10 @@ impl ControlState {
 
     pub fn strict_refresh(&self) -> bool {
         self.rules().strict_refresh
+    }
+
+    pub fn ignores_write_conditions(&self) -> bool {
+        self.rules().ignore_write_conditions
     }
 
     /// Counts one `/v2` request of `project_key`; `Err` holds the time until the window ends.
@@ -354,6 +365,7 @@ impl ControlState {
             }),
             Fault::PageEnvelope { envelope } => rules.page_envelope = envelope,
             Fault::StrictRefresh { enabled } => rules.strict_refresh = enabled,
+            Fault::IgnoreWriteConditions { enabled } => rules.ignore_write_conditions = enabled,
         }
         Ok(())
     }
@@ -423,6 +435,9 @@ impl ControlState {
         faults.push(Fault::StrictRefresh {
             enabled: rules.strict_refresh,
         });
+        faults.push(Fault::IgnoreWriteConditions {
+            enabled: rules.ignore_write_conditions,
+        });
         drop(rules);
         let rate = self.rate();
         faults.push(Fault::RateLimit {
@@ -451,6 +466,7 @@ impl Rules {
             signed_url_ttl: defaults.signed_url_ttl.min(MAX_PRESIGNED_TTL),
             page_envelope: defaults.page_envelope,
             strict_refresh: defaults.strict_refresh,
+            ignore_write_conditions: false,
             rng: StdRng::seed_from_u64(defaults.seed),
         }
     }
@@ -602,6 +618,12 @@ impl Faults {
     /// the session's `accessToken` with 400.
     pub fn set_strict_refresh(&self, enabled: bool) -> Result<(), SandboxError> {
         self.apply(Fault::StrictRefresh { enabled })
+    }
+
+    /// Makes the store ignore `If-Match` and `If-None-Match` on PUT when `enabled`, like an
+    /// S3-compatible store without conditional writes.
+    pub fn set_ignore_write_conditions(&self, enabled: bool) -> Result<(), SandboxError> {
+        self.apply(Fault::IgnoreWriteConditions { enabled })
     }
 
     /// Returns the switches still active and the current settings.

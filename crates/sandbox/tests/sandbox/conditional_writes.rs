@@ -137,3 +137,32 @@ async fn one_of_concurrent_writers_wins() {
         assert_eq!(stored_etag, winners[0].1, "the stored ETag is the winner's");
     }
 }
+
+/// With the `IgnoreWriteConditions` switch on, the store behaves like one without conditional
+/// writes: both headers are ignored and every PUT replaces the object. Off again, they count.
+#[tokio::test]
+async fn ignore_write_conditions_switch() {
+    let sandbox = common::start().await;
+    let object = object(&sandbox, "ignored-conditions").await;
+    let (_, first_etag, _) = put(&sandbox, &object, "1", None).await;
+    let first_etag = first_etag.unwrap();
+    let faults = sandbox.sandbox.faults();
+
+    faults.set_ignore_write_conditions(true).unwrap();
+    let (created, ..) = put(&sandbox, &object, "2", Some(("if-none-match", "*"))).await;
+    let (swapped, ..) = put(&sandbox, &object, "3", Some(("if-match", "\"0000\""))).await;
+    assert_eq!(created, StatusCode::OK);
+    assert_eq!(swapped, StatusCode::OK);
+    assert_eq!(stored(&sandbox, &object).await.0, "3");
+
+    faults.set_ignore_write_conditions(false).unwrap();
+    let (refused, ..) = put(
+        &sandbox,
+        &object,
+        "4",
+        Some(("if-match", first_etag.as_str())),
+    )
+    .await;
+    assert_eq!(refused, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(stored(&sandbox, &object).await.0, "3");
+}
