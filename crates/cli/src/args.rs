@@ -55,6 +55,9 @@ pub(crate) enum Command {
     Entities(EntitiesArgs),
     /// Prepare and upload files to an entity.
     Upload(UploadArgs),
+    /// Finish the uploads that an earlier `upload` left unfinished, for example when it was
+    /// killed.
+    Resume(ResumeArgs),
     /// List the assets of an entity.
     Ls(LsArgs),
     /// Download one asset of an entity by its stored name.
@@ -128,6 +131,18 @@ pub(crate) struct UploadArgs {
     /// How many files are sent at once (default 4).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    #[command(flatten)]
+    pub preset: PresetArgs,
+}
+
+/// Arguments of `resume`.
+#[derive(Args, Debug)]
+pub(crate) struct ResumeArgs {
+    /// How many files are sent at once (default 4).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// The preset for files that the interrupted upload had not prepared yet: give the same
+    /// options as to that upload.
     #[command(flatten)]
     pub preset: PresetArgs,
 }

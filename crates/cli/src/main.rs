@@ -1,8 +1,8 @@
 //! `pers-assets`: the PERS asset manager's command line.
 //!
 //! `prepare` and `predict` run the image pipeline of `pers-imaging` on one file and exit with
-//! status 1 when it fails. The network commands (`login`, `logout`, `entities`, `upload`, `ls`,
-//! `get`) go through `pers-library`, the core the desktop app uses. They exit with the
+//! status 1 when it fails. The network commands (`login`, `logout`, `entities`, `upload`,
+//! `resume`, `ls`, `get`) go through `pers-library`, the core the desktop app uses. They exit with the
 //! statuses of [`error`]: 0 ok, 1 failed, 2 invalid argument, 3 not signed in or sign-in
 //! rejected, 4 some files of an upload failed, 5 network. Clap's own checks exit with 2.
 
@@ -102,6 +102,7 @@ async fn dispatch(cli: &Cli, output: &Output) -> Result<(), CommandError> {
         Command::Logout => login::logout(&context, output).await,
         Command::Entities(args) => entities::entities(&context, global, args, output).await,
         Command::Upload(args) => upload::upload(&context, global, args, output).await,
+        Command::Resume(args) => upload::resume(&context, global, args, output).await,
         Command::Ls(args) => gallery::ls(&context, global, args, output).await,
         Command::Get(args) => gallery::get(&context, global, args, output).await,
         Command::Prepare(_) | Command::Predict(_) => Ok(()),

@@ -5,20 +5,21 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use pers_library::UploadEvent;
+use pers_library::{JobId, UploadEvent};
 
 use crate::output::Output;
 
 /// Shortest time between two redraws of the progress line.
 const REDRAW_INTERVAL: Duration = Duration::from_millis(100);
 
-/// Prints the events of one upload job and counts its outcome.
+/// Prints the events of the command's upload jobs and counts their outcome.
 pub(crate) struct Progress {
     output: Output,
     /// Set when the updating line is drawn, which needs stderr to be a terminal.
     live: bool,
-    names: HashMap<u32, String>,
-    sent: HashMap<u32, u64>,
+    /// Original names by job and file id.
+    names: HashMap<(JobId, u32), String>,
+    sent: HashMap<(JobId, u32), u64>,
     files: u32,
     done: u32,
     failed: u32,
@@ -46,26 +47,28 @@ impl Progress {
             self.output.json_line(event);
         }
         match event {
-            UploadEvent::Started { files, .. } => {
-                self.files = files.len() as u32;
+            UploadEvent::Started { job_id, files, .. } => {
+                self.files += files.len() as u32;
                 for file in files {
-                    self.names.insert(file.file_id, file.name.clone());
+                    self.names
+                        .insert((*job_id, file.file_id), file.name.clone());
                 }
             }
             UploadEvent::FileProgress {
+                job_id,
                 file_id,
                 bytes_sent,
                 ..
             } => {
-                self.sent.insert(*file_id, *bytes_sent);
+                self.sent.insert((*job_id, *file_id), *bytes_sent);
                 self.redraw(false);
             }
             UploadEvent::FileDone {
+                job_id,
                 file_id,
                 file_name,
                 already_uploaded,
                 shared,
-                ..
             } => {
                 self.done += 1;
                 let verb = if *already_uploaded {
@@ -78,14 +81,23 @@ impl Progress {
                 } else {
                     " (in this computer's catalog only: the server did not store the manifest)"
                 };
-                let line = format!("{verb} {} as {file_name}{local}", self.name(*file_id));
+                let line = format!(
+                    "{verb} {} as {file_name}{local}",
+                    self.name(*job_id, *file_id)
+                );
                 self.print_line(&line, false);
             }
             UploadEvent::FileFailed {
-                file_id, message, ..
+                job_id,
+                file_id,
+                message,
+                ..
             } => {
                 self.failed += 1;
-                let line = format!("pers-assets: failed {}: {message}", self.name(*file_id));
+                let line = format!(
+                    "pers-assets: failed {}: {message}",
+                    self.name(*job_id, *file_id)
+                );
                 self.print_line(&line, true);
             }
             UploadEvent::SessionExpired { .. } => {
@@ -109,13 +121,15 @@ impl Progress {
         self.failed
     }
 
-    /// Returns the number of files in the job.
+    /// Returns the number of files in the jobs.
     pub(crate) fn files(&self) -> u32 {
         self.files
     }
 
-    fn name(&self, file_id: u32) -> &str {
-        self.names.get(&file_id).map_or("?", String::as_str)
+    fn name(&self, job_id: JobId, file_id: u32) -> &str {
+        self.names
+            .get(&(job_id, file_id))
+            .map_or("?", String::as_str)
     }
 
     /// Prints a lasting line (stdout, or stderr for errors) above the progress line.

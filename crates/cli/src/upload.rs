@@ -1,11 +1,13 @@
-//! The `upload` command.
+//! The `upload` and `resume` commands.
 
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::sync::Arc;
 
-use pers_library::{JobId, Library, ProgressSink, UploadEvent};
+use pers_library::{JobId, Library, ProgressSink, RememberedSession, UploadEvent};
+use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::args::{GlobalArgs, UploadArgs};
+use crate::args::{GlobalArgs, PresetArgs, ResumeArgs, UploadArgs};
 use crate::connect::Context;
 use crate::entities::parse_entity;
 use crate::error::CommandError;
@@ -25,23 +27,92 @@ pub(crate) async fn upload(
 ) -> Result<(), CommandError> {
     let entity = parse_entity(&args.entity)?;
     check_files(args)?;
-    let preset = args.preset.to_preset();
-    let concurrency = usize::from(args.concurrency);
-    let (library, mut remembered) = context
+    let (library, mut remembered) =
+        signed_in(context, global, args.concurrency, &args.preset).await?;
+    warn_of_unfinished(&library);
+    let (sink, receiver) = event_channel();
+    let job_id = library.start_upload(entity, args.files.clone(), sink)?;
+    let mut progress = Progress::new(*output, std::io::stderr().is_terminal());
+    let ending = follow_jobs(&library, &[job_id], receiver, &mut progress).await;
+    context.save_refreshed(&library, &mut remembered).await?;
+    outcome(ending, &progress)
+}
+
+/// Resumes the uploads that earlier commands left unfinished in this data dir, and waits
+/// until each of their files is stored or failed. Prints a line and succeeds when there are
+/// none. Fails like [`upload`].
+// NOTE: the journal does not record which process runs a job, so a `resume` started while an
+// `upload` of the same data dir still runs sends that upload's files too. Derived names and
+// the manifest merge keep each file stored once, but both commands report them.
+pub(crate) async fn resume(
+    context: &Context,
+    global: &GlobalArgs,
+    args: &ResumeArgs,
+    output: &Output,
+) -> Result<(), CommandError> {
+    let (library, mut remembered) =
+        signed_in(context, global, args.concurrency, &args.preset).await?;
+    let (sink, receiver) = event_channel();
+    let job_ids = library.resume_jobs(sink)?;
+    if job_ids.is_empty() {
+        if !output.json {
+            say!("no unfinished uploads in this data dir");
+        }
+        context.save_refreshed(&library, &mut remembered).await?;
+        return Ok(());
+    }
+    let mut progress = Progress::new(*output, std::io::stderr().is_terminal());
+    let ending = follow_jobs(&library, &job_ids, receiver, &mut progress).await;
+    context.save_refreshed(&library, &mut remembered).await?;
+    outcome(ending, &progress)
+}
+
+/// Opens the core with the upload options and resumes the saved session in it.
+async fn signed_in(
+    context: &Context,
+    global: &GlobalArgs,
+    concurrency: u16,
+    preset: &PresetArgs,
+) -> Result<(Library, RememberedSession), CommandError> {
+    let preset = preset.to_preset();
+    context
         .signed_in_library(global, |config| {
-            config.upload_concurrency = concurrency;
+            config.upload_concurrency = usize::from(concurrency);
             config.preset = preset;
         })
-        .await?;
+        .await
+}
+
+/// Tells the user on stderr about uploads that an earlier command left unfinished.
+fn warn_of_unfinished(library: &Library) {
+    let unfinished = match library.unfinished_jobs() {
+        Ok(unfinished) => unfinished,
+        Err(error) => {
+            tracing::warn!(%error, "the journal could not be read for unfinished uploads");
+            return;
+        }
+    };
+    let open_files: usize = unfinished.iter().map(|job| job.open_files).sum();
+    if open_files > 0 {
+        let files = if open_files == 1 { "file" } else { "files" };
+        eprintln!(
+            "pers-assets: an earlier upload left {open_files} {files} unfinished; \
+             run `pers-assets resume` to finish them"
+        );
+    }
+}
+
+/// Returns a sink for the core's events and the receiver that gets them in order.
+fn event_channel() -> (ProgressSink, UnboundedReceiver<UploadEvent>) {
     let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
     let sink: ProgressSink = Arc::new(move |event| {
         let _ = sender.send(event);
     });
-    let job_id = library.start_upload(entity, args.files.clone(), sink)?;
-    let live = std::io::stderr().is_terminal();
-    let mut progress = Progress::new(*output, live);
-    let ending = follow_job(&library, job_id, receiver, &mut progress).await;
-    context.save_refreshed(&library, &mut remembered).await?;
+    (sink, receiver)
+}
+
+/// Maps how the jobs ended and what failed to the command's result.
+fn outcome(ending: JobEnding, progress: &Progress) -> Result<(), CommandError> {
     match ending {
         JobEnding::SessionExpired => Err(CommandError::SessionExpired),
         JobEnding::Finished if progress.failed() > 0 => Err(CommandError::PartialUpload {
@@ -52,31 +123,32 @@ pub(crate) async fn upload(
     }
 }
 
-/// The end of a job's event stream.
+/// The end of the event stream of a command's jobs.
 enum JobEnding {
     /// Every file ended.
     Finished,
-    /// The session expired and the job was cancelled.
+    /// The session expired and the jobs were cancelled.
     SessionExpired,
 }
 
-/// Prints the job's events until `Finished`, cancelling the job on Ctrl-C or an expired
-/// session.
-async fn follow_job(
+/// Prints the events of `job_ids` until each has sent `Finished`, cancelling them all on
+/// Ctrl-C or an expired session.
+async fn follow_jobs(
     library: &Library,
-    job_id: JobId,
-    mut receiver: tokio::sync::mpsc::UnboundedReceiver<UploadEvent>,
+    job_ids: &[JobId],
+    mut receiver: UnboundedReceiver<UploadEvent>,
     progress: &mut Progress,
 ) -> JobEnding {
+    let mut running: HashSet<JobId> = job_ids.iter().copied().collect();
     let mut expired = false;
     let mut interrupted = false;
-    loop {
+    while !running.is_empty() {
         let event = tokio::select! {
             event = receiver.recv() => event,
             _ = tokio::signal::ctrl_c(), if !interrupted => {
                 interrupted = true;
                 eprintln!("pers-assets: cancelling the upload");
-                cancel(library, job_id);
+                cancel_all(library, &running);
                 continue;
             }
         };
@@ -85,11 +157,13 @@ async fn follow_job(
         };
         progress.handle(&event);
         match event {
-            UploadEvent::SessionExpired { .. } => {
+            UploadEvent::SessionExpired { .. } if !expired => {
                 expired = true;
-                cancel(library, job_id);
+                cancel_all(library, &running);
             }
-            UploadEvent::Finished { .. } => break,
+            UploadEvent::Finished { job_id, .. } => {
+                running.remove(&job_id);
+            }
             _ => {}
         }
     }
@@ -97,6 +171,12 @@ async fn follow_job(
         JobEnding::SessionExpired
     } else {
         JobEnding::Finished
+    }
+}
+
+fn cancel_all(library: &Library, job_ids: &HashSet<JobId>) {
+    for job_id in job_ids {
+        cancel(library, *job_id);
     }
 }
 

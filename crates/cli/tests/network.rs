@@ -737,3 +737,71 @@ async fn closed_stdout_exits_quietly() {
     assert!(!errors.contains("panicked"), "{errors}");
     assert_eq!(output.status.code(), Some(0), "{errors}");
 }
+
+/// An upload killed with SIGKILL mid-batch is finished by `resume`: the next `upload` warns of
+/// the unfinished files, `resume` stores the rest, and the gallery lists each file once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_finishes_killed_upload() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let entity = world.first_campaign().await;
+    let files = tempfile::tempdir().unwrap();
+    let paths: Vec<PathBuf> = (0..12)
+        .map(|seed| write_png(files.path(), &format!("batch {seed}.png"), seed * 20))
+        .collect();
+    // Each file signs two URLs, so the batch takes several seconds and the kill lands in it.
+    world
+        .sandbox
+        .faults()
+        .add_latency(
+            pers_sandbox::Route::new("POST", "/v2/files/entity-storage-url"),
+            std::time::Duration::from_millis(250),
+        )
+        .unwrap();
+
+    let mut command = world.command();
+    command
+        .args(["upload", &entity, "--concurrency", "1"])
+        .args(&paths)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = command.spawn().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    child.kill().unwrap();
+    tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    world.sandbox.faults().clear();
+
+    let extra = write_png(files.path(), "extra.png", 250);
+    let next = world
+        .run(strings(&["upload", &entity, &extra.display().to_string()]))
+        .await;
+    assert_eq!(next.status.code(), Some(0), "{}", stderr(&next));
+    let warning = stderr(&next);
+    assert!(warning.contains("unfinished"), "{warning}");
+    assert!(warning.contains("pers-assets resume"), "{warning}");
+
+    let resumed = world.run(strings(&["resume"])).await;
+    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    let listed = world.run(strings(&["ls", &entity])).await;
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    let listing = stdout(&listed);
+    let mut originals: Vec<&str> = listing
+        .lines()
+        .map(|line| line.split('\t').nth(3).unwrap())
+        .collect();
+    originals.sort_unstable();
+    let mut expected: Vec<String> = (0..12).map(|seed| format!("batch {seed}.png")).collect();
+    expected.push("extra.png".to_owned());
+    expected.sort_unstable();
+    assert_eq!(originals, expected);
+
+    let again = world.run(strings(&["resume"])).await;
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("no unfinished uploads"),
+        "{}",
+        stdout(&again)
+    );
+}

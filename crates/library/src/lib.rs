@@ -137,6 +137,19 @@ pub(crate) struct Inner {
     manifest_queues: Mutex<HashMap<CatalogScope, Arc<manifest_batch::PendingEntries>>>,
 }
 
+/// An upload job of the journal that did not finish, such as one of a process that was killed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnfinishedJob {
+    /// The job id.
+    pub job_id: JobId,
+    /// The entity the files go to.
+    pub entity: EntityRef,
+    /// The number of files in the job.
+    pub files: usize,
+    /// The number of files that have not ended yet.
+    pub open_files: usize,
+}
+
 impl Inner {
     /// Returns the lock that lets one task of this process write the scope's manifest at a time.
     fn manifest_lock(&self, scope: &CatalogScope) -> Arc<tokio::sync::Mutex<ManifestWriter>> {
@@ -306,6 +319,31 @@ impl Library {
             .collect();
         self.spawn_job(id, entity, signed_in, sink, journaled);
         Ok(id)
+    }
+
+    /// Lists the unfinished jobs of the signed-in environment in the journal, as
+    /// [`Library::resume_jobs`] would resume them, without starting any. A job running in this
+    /// process is left out. Fails when no user is signed in or the journal cannot be read.
+    pub fn unfinished_jobs(&self) -> Result<Vec<UnfinishedJob>, LibraryError> {
+        let signed_in = self.current()?;
+        let jobs = self
+            .inner
+            .journal
+            .unfinished_jobs(&signed_in.environment_key)?;
+        Ok(jobs
+            .into_iter()
+            .filter(|job| !self.inner.jobs.contains(job.job_id))
+            .map(|job| UnfinishedJob {
+                job_id: job.job_id,
+                entity: job.entity,
+                files: job.files.len(),
+                open_files: job
+                    .files
+                    .iter()
+                    .filter(|file| !file.stage.is_terminal())
+                    .count(),
+            })
+            .collect())
     }
 
     /// Resumes every unfinished job of the signed-in environment found in the journal, and
