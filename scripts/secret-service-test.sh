@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Runs the shell's "remember me" keychain test (keychain::tests::os_keychain_round_trips)
-# against a real Secret Service: gnome-keyring-daemon on a private D-Bus session bus, with a
-# new login keyring in a temporary folder, unlocked with a throwaway password.
+# Runs the tests that need a real Secret Service against gnome-keyring-daemon on a private
+# D-Bus session bus, with a new login keyring in a temporary folder, unlocked with a
+# throwaway password: the shell's "remember me" round trip
+# (keychain::tests::os_keychain_round_trips) and parallel pers-assets commands on one
+# keychain session (keychain_parallel_commands).
 #
 # Needs the Debian packages dbus (dbus-run-session, dbus-send) and gnome-keyring. Builds the
-# shell crate (pers-asset-manager) for its unit tests. Fails when the test is skipped, so a
+# shell crate (pers-asset-manager) for its unit tests. Fails when a test is skipped, so a
 # missing Secret Service cannot pass unnoticed.
 #
 # Usage: scripts/secret-service-test.sh
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-test_name="keychain::tests::os_keychain_round_trips"
 
 # Seconds to wait for the daemon to own org.freedesktop.secrets on the bus.
 startup_timeout_secs=10
@@ -71,13 +72,20 @@ if ! secret_service_ready; then
 fi
 
 cd "$repo"
-output="$keyring_home/test-output.txt"
-# `--workspace` resolves the same features as the test command's full run, so nothing is
-# rebuilt. The filter runs only this test among every crate's unit tests.
-PERS_SECRET_SERVICE_TEST=1 cargo test --workspace --lib -- \
-  --exact "$test_name" --nocapture 2>&1 | tee "$output"
+# Runs one test by its exact name with the cargo target options before it, and fails when it
+# did not run and pass. `--workspace` resolves the same features as the test command's full
+# run, so nothing is rebuilt.
+run_exact() {
+  local test_name="$1"
+  shift
+  local output="$keyring_home/test-output.txt"
+  PERS_SECRET_SERVICE_TEST=1 cargo test --workspace "$@" -- \
+    --exact "$test_name" --nocapture 2>&1 | tee "$output"
+  if grep -q "^skipped:" "$output" || ! grep -q "test $test_name ... ok" "$output"; then
+    echo "secret-service-test: $test_name did not run against the Secret Service" >&2
+    exit 1
+  fi
+}
 
-if grep -q "^skipped:" "$output" || ! grep -q "test $test_name ... ok" "$output"; then
-  echo "secret-service-test: $test_name did not run against the Secret Service" >&2
-  exit 1
-fi
+run_exact keychain::tests::os_keychain_round_trips --lib
+run_exact keychain_parallel_commands --test network

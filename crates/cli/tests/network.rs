@@ -805,3 +805,63 @@ async fn resume_finishes_killed_upload() {
         stdout(&again)
     );
 }
+
+/// With the session in a real OS keychain and single-use refresh tokens, four commands started
+/// at once all succeed: each one whose resume meets a token that another already exchanged
+/// reads the keychain again. Runs only when `PERS_SECRET_SERVICE_TEST=1`, which
+/// `scripts/secret-service-test.sh` sets after starting a throwaway Secret Service.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keychain_parallel_commands() {
+    if std::env::var("PERS_SECRET_SERVICE_TEST").as_deref() != Ok("1") {
+        println!("skipped: set PERS_SECRET_SERVICE_TEST=1 with a Secret Service running");
+        return;
+    }
+    let world = World::start_with(true).await;
+    let (email, password) = world.account("admin@");
+    let keychain_command = || {
+        let mut command = world.command();
+        command.env_remove("PERS_CLI_SESSION_STORE");
+        command
+    };
+    let mut login = keychain_command();
+    login
+        .args(world.login_args())
+        .args(["--email", &email, "--password", &password]);
+    let logged_in = tokio::task::spawn_blocking(move || login.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(logged_in.status.code(), Some(0), "{}", stderr(&logged_in));
+
+    let children: Vec<std::process::Child> = (0..4)
+        .map(|_| {
+            let mut command = keychain_command();
+            command
+                .args(["entities", "campaign"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            command.spawn().unwrap()
+        })
+        .collect();
+    let outputs = tokio::task::spawn_blocking(move || {
+        children
+            .into_iter()
+            .map(|child| child.wait_with_output().unwrap())
+            .collect::<Vec<Output>>()
+    })
+    .await
+    .unwrap();
+    for output in &outputs {
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
+        assert!(
+            !stdout(output).is_empty(),
+            "each command lists the campaigns"
+        );
+    }
+
+    let mut logout = keychain_command();
+    logout.arg("logout");
+    let logged_out = tokio::task::spawn_blocking(move || logout.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(logged_out.status.code(), Some(0), "{}", stderr(&logged_out));
+}
