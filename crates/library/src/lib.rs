@@ -133,6 +133,8 @@ pub(crate) struct Inner {
     /// Per scope, the lock that lets one task of this process write the manifest at a time,
     /// and the version it wrote last.
     manifest_locks: Mutex<HashMap<CatalogScope, Arc<tokio::sync::Mutex<ManifestWriter>>>>,
+    /// Per environment key, whether its storage enforces `If-Match` on writes, once checked.
+    conditions_enforced: Mutex<HashMap<String, bool>>,
     /// Entries waiting for the next manifest round of their scope.
     manifest_queues: Mutex<HashMap<CatalogScope, Arc<manifest_batch::PendingEntries>>>,
 }
@@ -158,6 +160,24 @@ impl Inner {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         Arc::clone(locks.entry(scope.clone()).or_default())
+    }
+
+    /// Returns whether the storage of `environment_key` is known to enforce write conditions;
+    /// `None` until it was checked.
+    fn conditions_enforced(&self, environment_key: &str) -> Option<bool> {
+        self.conditions_enforced
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(environment_key)
+            .copied()
+    }
+
+    /// Records whether the storage of `environment_key` enforces write conditions.
+    fn set_conditions_enforced(&self, environment_key: &str, enforced: bool) {
+        self.conditions_enforced
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(environment_key.to_owned(), enforced);
     }
 
     /// Returns the entries of the scope that wait for its next manifest round.
@@ -243,6 +263,7 @@ impl Library {
             upload_slots: tokio::sync::Semaphore::new(config.upload_concurrency.max(1)),
             manifest_locks: Mutex::new(HashMap::new()),
             manifest_queues: Mutex::new(HashMap::new()),
+            conditions_enforced: Mutex::new(HashMap::new()),
             config,
         };
         Ok(Library {

@@ -16,9 +16,10 @@
 //!   condition (such as an older version of this app), writes are last-writer-wins. A writer
 //!   whose read came before this client's write, and whose write lands after this client's
 //!   check, drops this client's new entries. The check after each write and the settle pass at
-//!   the end of a job ([`settle_entries`]) write them again when they see them missing. A stale
-//!   write that lands after the settle pass still drops them, until this computer writes the
-//!   manifest again: every write merges the local catalog, which keeps them.
+//!   the end of a job ([`settle_entries`]) write them again when they find them missing. A
+//!   stale write that lands after the settle pass still drops them, until this computer writes
+//!   the manifest again: every write merges the local catalog, which keeps them. The settle
+//!   pass runs only where [`store_enforces_conditions`] did not find the conditions enforced.
 //!
 //! [`TransferError::is_precondition_failed`]: pers_transfer::TransferError::is_precondition_failed
 
@@ -206,6 +207,37 @@ pub(crate) async fn record_entries(
         file_name: entries.first().map(ManifestEntry::key).unwrap_or_default(),
         attempts: MANIFEST_UPDATE_ATTEMPTS,
     })
+}
+
+/// An ETag that no stored object can have, because S3 ETags are quoted hex digests.
+const IMPOSSIBLE_ETAG: &str = "\"pers-asset-manager-condition-check\"";
+
+/// Tells whether storage rejects a manifest write whose `If-Match` names another ETag, which
+/// shows that it enforces write conditions. `None` when `writer` contains no written version to
+/// send or the check failed for another reason, so nothing is known.
+///
+/// The check sends the version written last, byte for byte, with an `If-Match` that matches
+/// no object. A store that enforces conditions rejects it with 412 and stores nothing. A store
+/// that ignores them stores the same bytes again. Like any write on such a store, that can
+/// replace a version another client wrote since this one.
+pub(crate) async fn store_enforces_conditions(
+    storage: &EntityStorage<'_>,
+    writer: &ManifestWriter,
+) -> Option<bool> {
+    let last = writer.last_written.as_ref()?;
+    let body = Bytes::from(last.manifest.to_json());
+    let condition = WriteCondition::IfMatch(IMPOSSIBLE_ETAG.to_owned());
+    match write_manifest(storage, body, Some(&condition)).await {
+        Err(error) if is_precondition_failed(&error) => Some(true),
+        Ok(()) => {
+            tracing::warn!(entity = %storage.entity, "storage ignores If-Match on writes, so concurrent manifest writers can drop each other's entries");
+            Some(false)
+        }
+        Err(error) => {
+            tracing::warn!(entity = %storage.entity, %error, "could not check whether storage enforces write conditions");
+            None
+        }
+    }
 }
 
 /// Tells whether storage still contains `version`, by the ETag of a one-byte ranged GET.

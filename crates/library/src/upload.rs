@@ -24,7 +24,7 @@ use crate::error::LibraryError;
 use crate::events::{JobId, ProgressSink, QueuedFile, Stage, UploadEvent};
 use crate::journal::{FileStage, JournalFile, Outcome};
 use crate::manifest::{Manifest, ManifestEntry};
-use crate::manifest_store::{read_manifest, settle_entries};
+use crate::manifest_store::{read_manifest, settle_entries, store_enforces_conditions};
 use crate::predict::predict_file;
 use crate::session::SignedIn;
 use crate::types::EntityRef;
@@ -257,6 +257,13 @@ impl UploadJob {
     }
 
     /// Checks once more, after the job's last write, that its entries are still shared.
+    ///
+    /// Only a writer without a write condition, or a store that ignores conditions, can drop
+    /// entries that a verified round wrote. This app always sends a condition, so the check is
+    /// skipped on storage that enforces them, which is tested once per environment and process
+    /// ([`store_enforces_conditions`]).
+    // NOTE: on such storage, other tools that write the manifest without a condition can still
+    // drop entries. The next write of this computer then merges the catalog back in.
     async fn settle(&self) {
         let entries = std::mem::take(
             &mut *self
@@ -272,6 +279,17 @@ impl UploadJob {
         let storage = session.storage(&self.inner.transfer, &self.entity);
         let lock = self.inner.manifest_lock(&scope);
         let mut writer = lock.lock().await;
+        let environment = &session.environment_key;
+        let mut enforced = self.inner.conditions_enforced(environment);
+        if enforced.is_none() {
+            enforced = store_enforces_conditions(&storage, &writer).await;
+            if let Some(known) = enforced {
+                self.inner.set_conditions_enforced(environment, known);
+            }
+        }
+        if enforced == Some(true) {
+            return;
+        }
         let catalog = &self.inner.catalog;
         let local = || catalog.manifest(&scope);
         match settle_entries(&storage, &entries, &local, &mut writer).await {

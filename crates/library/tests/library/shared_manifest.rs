@@ -213,8 +213,9 @@ fn full_manifest_reads(world: &crate::support::World) -> usize {
 }
 
 /// Rounds after the first write on top of the version this process wrote. The manifest is
-/// downloaded in full only where someone else may have changed it (the job's start and its
-/// settle pass), not once or twice per round, so a large manifest costs little per file.
+/// downloaded in full only where someone else may have changed it (the job's start; the
+/// sandbox enforces write conditions, so no settle pass is needed), not once or twice per
+/// round, so a large manifest costs little per file.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn later_rounds_skip_the_full_manifest_read() {
     let world = signed_in_world_with("business", |config| config.upload_concurrency = 4).await;
@@ -242,8 +243,8 @@ async fn later_rounds_skip_the_full_manifest_read() {
     );
     let full_reads = full_manifest_reads(&world);
     assert!(
-        full_reads <= 2,
-        "{full_reads} full manifest reads for {manifest_puts} writes (start and settle only)"
+        full_reads <= 1,
+        "{full_reads} full manifest reads for {manifest_puts} writes (the job's start only)"
     );
     let gallery = world.library.gallery(&world.entity).await.unwrap();
     assert_eq!(gallery.items.len(), first.len() + second.len());
@@ -288,4 +289,51 @@ async fn round_after_another_writer_keeps_its_entries() {
     let reader = second_library(&world, fresh_dir.path()).await;
     let gallery = reader.gallery(&world.entity).await.unwrap();
     assert_eq!(gallery.items.len(), first.len() + theirs.len() + mine.len());
+}
+
+/// Whether a job reads the manifest again after its last write. The settle pass runs only on
+/// storage that ignores write conditions, and a rejected check write (412) shows that the
+/// sandbox enforces them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settle_pass_only_without_conditions() {
+    for ignore_conditions in [false, true] {
+        let world = signed_in_world("business").await;
+        let faults = world.sandbox.faults();
+        faults
+            .set_ignore_write_conditions(ignore_conditions)
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let paths = write_distinct_pngs(dir.path(), 900, 3);
+        faults.clear_requests();
+
+        let events = world
+            .library
+            .upload(world.entity.clone(), paths.clone())
+            .await
+            .unwrap();
+
+        assert_eq!(done_files(&events).len(), paths.len());
+        let requests = faults.requests();
+        let manifest =
+            |record: &&pers_sandbox::RequestRecord| record.path.contains("pers-asset-manifest");
+        let check_rejected = requests
+            .iter()
+            .filter(manifest)
+            .any(|record| record.method == "PUT" && record.status == 412);
+        assert_eq!(
+            check_rejected, !ignore_conditions,
+            "ignore: {ignore_conditions}"
+        );
+        let last_write = requests
+            .iter()
+            .rposition(|record| manifest(&record) && record.method == "PUT" && record.status == 200)
+            .unwrap();
+        let read_after = requests[last_write..]
+            .iter()
+            .filter(manifest)
+            .any(|record| {
+                record.method == "GET" && !record.headers.iter().any(|(name, _)| name == "range")
+            });
+        assert_eq!(read_after, ignore_conditions, "ignore: {ignore_conditions}");
+    }
 }
