@@ -110,6 +110,12 @@ impl Keychain {
         }
     }
 
+    /// Opens the store without reading or writing an entry. Fails with
+    /// [`KeychainError::Unavailable`] and the reason when there is no keychain to open.
+    pub fn check(&self) -> Result<(), KeychainError> {
+        self.entry().map(|_| ())
+    }
+
     /// Reads the saved text; `None` when nothing is saved.
     pub fn load(&self) -> Result<Option<Secret>, KeychainError> {
         match self.entry()?.get_password() {
@@ -224,6 +230,18 @@ mod tests {
         assert!(matches!(error, KeychainError::Unavailable { .. }));
         assert!(error.to_string().contains("no Secret Service"), "{error}");
         assert!(keychain.load().is_err());
+        assert!(matches!(
+            keychain.check(),
+            Err(KeychainError::Unavailable { .. })
+        ));
+    }
+
+    #[test]
+    fn mock_keychain_checks_ok() {
+        let keychain = Keychain::mock("session").unwrap();
+
+        assert!(keychain.check().is_ok());
+        assert!(keychain.load().unwrap().is_none(), "checking saves nothing");
     }
 
     /// Saves, reads and deletes one entry in the real OS keychain. It runs only with
@@ -241,6 +259,7 @@ mod tests {
         let keychain = Keychain::os(format!("keychain test {}", std::process::id()));
         let text = Secret::new(r#"{"refreshToken":"test-token"}"#.to_owned());
 
+        keychain.check().unwrap();
         keychain.save(&text).unwrap();
         let loaded = keychain.load().unwrap().unwrap();
         keychain.delete().unwrap();

@@ -64,6 +64,7 @@ pub fn build_app_with<R: Runtime>(builder: Builder<R>, options: ShellOptions) ->
             commands::session::sign_out,
             commands::session::session_info,
             commands::session::resume_session,
+            commands::session::keychain_status,
             commands::entities::list_entities,
             commands::entities::gallery,
             commands::upload::start_upload,

@@ -63,6 +63,16 @@ impl RememberState {
         }
     }
 
+    /// Returns why no session can be remembered, when the OS keychain cannot be opened; `None`
+    /// when it can.
+    pub async fn unavailable_reason(&self) -> Option<String> {
+        match self.run(|keychain| keychain.check()).await {
+            Ok(()) => None,
+            Err(KeychainError::Unavailable { reason }) => Some(reason),
+            Err(error) => Some(error.to_string()),
+        }
+    }
+
     /// Wipes the saved session. A failure is logged, because signing out goes on regardless.
     pub async fn forget(&self) {
         self.set_current(None);

@@ -89,6 +89,29 @@ pub async fn resume_session(
     state.remember.resume(&state.library, &state.sandbox).await
 }
 
+/// Whether "remember me" can save a session on this computer.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeychainStatus {
+    /// True when the OS keychain can be opened.
+    pub available: bool,
+    /// The reason it cannot be opened, when it cannot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Tells whether the OS keychain that "remember me" saves the session in can be opened, so the
+/// sign-in screen can turn the option off beforehand.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn keychain_status(state: State<'_, AppState>) -> Result<KeychainStatus, CommandError> {
+    let reason = state.remember.unavailable_reason().await;
+    Ok(KeychainStatus {
+        available: reason.is_none(),
+        reason,
+    })
+}
+
 /// Returns the current session, or `null` when no user is signed in.
 #[tauri::command]
 pub fn session_info(state: State<'_, AppState>) -> Option<SessionInfo> {

@@ -5,6 +5,7 @@
 import { Channel, invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type {
+  KeychainStatus,
   BusinessChoice,
   CommandErrorPayload,
   EntityImageSupport,
@@ -47,6 +48,8 @@ export interface Backend {
    * when the saved session is no longer accepted or cannot be read.
    */
   resumeSession(): Promise<SessionInfo | null>;
+  /** Tells whether the OS keychain that "remember me" saves the session in can be opened. */
+  keychainStatus(): Promise<KeychainStatus>;
   listEntities(entityType: EntityType): Promise<EntitySummary[]>;
   gallery(entity: EntityRef): Promise<Gallery>;
   /** Starts uploading `paths` to `entity`; `onEvent` receives every progress event of the job. */
@@ -199,6 +202,10 @@ export class TauriBackend implements Backend {
 
   resumeSession(): Promise<SessionInfo | null> {
     return call(this.invokeFn, 'resume_session');
+  }
+
+  keychainStatus(): Promise<KeychainStatus> {
+    return call(this.invokeFn, 'keychain_status');
   }
 
   listEntities(entityType: EntityType): Promise<EntitySummary[]> {

@@ -2,6 +2,7 @@
 
 import { BackendError, type Backend, type FileDragEvent } from './backend';
 import type {
+  KeychainStatus,
   EntityImageSupport,
   EntityRef,
   EntitySummary,
@@ -52,6 +53,10 @@ export class SessionGuard implements Backend {
   /** Not watched, because its `NOT_SIGNED_IN` is a saved session the server no longer accepts. */
   resumeSession(): Promise<SessionInfo | null> {
     return this.inner.resumeSession();
+  }
+
+  keychainStatus(): Promise<KeychainStatus> {
+    return this.inner.keychainStatus();
   }
 
   listEntities(entityType: EntityType): Promise<EntitySummary[]> {

@@ -2,6 +2,7 @@
 
 import { BackendError, type Backend, type FileDragEvent } from './backend';
 import type {
+  KeychainStatus,
   BusinessChoice,
   EntityImageSupport,
   EntityRef,
@@ -52,6 +53,8 @@ export class TestBackend implements Backend {
   remembered: SessionInfo | null = null;
   /** When set, `signIn` with `remember` returns it as `rememberError` and saves nothing. */
   rememberError: string | null = null;
+  /** When set, `keychainStatus` reports the keychain unavailable for this reason. */
+  keychainUnavailable: string | null = null;
   /** When set, `resumeSession` rejects with it. */
   resumeError: BackendError | null = null;
   /** How many times `signOut` was called. */
@@ -113,6 +116,12 @@ export class TestBackend implements Backend {
     }
     this.session = this.remembered;
     return this.session;
+  }
+
+  async keychainStatus(): Promise<KeychainStatus> {
+    return this.keychainUnavailable === null
+      ? { available: true }
+      : { available: false, reason: this.keychainUnavailable };
   }
 
   async listEntities(entityType: EntityType): Promise<EntitySummary[]> {

@@ -20,6 +20,7 @@ export const testIds = {
   signInKindTenant: 'signin-kind-tenant',
   signInKindBusiness: 'signin-kind-business',
   signInRemember: 'signin-remember',
+  signInRememberUnavailable: 'signin-remember-unavailable',
   signInSubmit: 'signin-submit',
   signInError: 'signin-error',
   signInBusinessPicker: 'signin-business-picker',

@@ -85,6 +85,12 @@ export interface SignInOutcome extends SessionInfo {
   rememberError?: string | null;
 }
 
+/** Whether "remember me" can save a session in this computer's keychain, and why not. */
+export interface KeychainStatus {
+  available: boolean;
+  reason?: string | null;
+}
+
 /** A demo account the embedded sandbox seeds. Its password is public demo data. */
 export interface DemoAccount {
   email: string;

@@ -107,4 +107,28 @@ describe('remember me', () => {
     expect(byTestId(testIds.rememberNotice).textContent).toContain('no Secret Service');
     expect(backend.remembered).toBeNull();
   });
+
+  it('is turned off without a keychain', async () => {
+    const backend = new TestBackend();
+    backend.keychainUnavailable = 'no Secret Service on the session bus';
+    await start(backend);
+
+    const checkbox = (await screen.findByTestId(testIds.signInRemember)) as HTMLInputElement;
+    await screen.findByTestId(testIds.signInRememberUnavailable);
+    expect(checkbox.disabled).toBe(true);
+    expect(byTestId(testIds.signInRememberUnavailable).textContent).toContain(
+      'no Secret Service on the session bus',
+    );
+
+    await signIn(false);
+    expect(backend.signInRemember).toEqual([false]);
+  });
+
+  it('stays on with a keychain', async () => {
+    const backend = new TestBackend();
+    await start(backend);
+
+    expect((byTestId(testIds.signInRemember) as HTMLInputElement).disabled).toBe(false);
+    expect(screen.queryByTestId(testIds.signInRememberUnavailable)).toBeNull();
+  });
 });

@@ -103,6 +103,10 @@ describe('job controls', () => {
       'Cancelled',
     );
     expect(within(rowNamed('b.jpg')).queryByTestId(testIds.uploadRowCancel)).toBeNull();
+    expect(within(rowNamed('b.jpg')).queryByTestId(testIds.uploadRowRetry)).toBeNull();
+    const summary = screen.getByTestId(testIds.uploadBatch).textContent ?? '';
+    expect(summary).toContain('1 cancelled');
+    expect(summary).not.toContain('failed');
   });
 
   it('cancels the whole batch', async () => {
@@ -190,7 +194,9 @@ describe('unfinished jobs', () => {
     if (!handler) throw new Error('the app did not resume unfinished jobs');
     handler(startedEvent(7, ['left-over.jpg']));
     await flush();
-    expect(screen.getByTestId(testIds.uploadElsewhere).textContent).toContain('campaign c1');
+    expect(screen.getByTestId(testIds.uploadElsewhere).textContent).toBe(
+      'Uploading to other entities too: Spring.',
+    );
 
     await fireEvent.click(await screen.findByTestId(testIds.entityItem));
     expect(rowNamed('left-over.jpg')).toBeTruthy();
@@ -224,5 +230,29 @@ describe('unfinished jobs', () => {
     expect(screen.queryByTestId(testIds.uploadBatchState)).toBeNull();
     expect(screen.getAllByTestId(testIds.uploadRow)).toHaveLength(2);
     expect(backend.resumed).toHaveLength(2);
+  });
+});
+
+describe('uploads to other entities', () => {
+  it('names an entity not listed by type and short id', async () => {
+    const backend = new TestBackend();
+    staffSession(backend);
+    backend.unfinishedJobs = [8];
+    render(App, { props: { backend } });
+    await screen.findByTestId(testIds.uploadResumedNotice);
+    const handler = backend.resumed[0];
+    if (!handler) throw new Error('the app did not resume unfinished jobs');
+
+    handler({
+      event: 'started',
+      jobId: 8,
+      entity: { entityType: 'token', id: 't-42' },
+      files: [{ fileId: 0, name: 'other.jpg', path: '/data/other.jpg' }],
+    });
+    await flush();
+
+    expect(screen.getByTestId(testIds.uploadElsewhere).textContent).toBe(
+      'Uploading to other entities too: token t-42.',
+    );
   });
 });

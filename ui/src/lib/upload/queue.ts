@@ -3,7 +3,7 @@
 import type { Animation, EntityRef, FileId, FileStage, JobId, UploadEvent } from '../types';
 
 /** Status of one file: waiting for its first stage, in a stage, or finished either way. */
-export type RowStatus = 'waiting' | FileStage | 'done' | 'failed';
+export type RowStatus = 'waiting' | FileStage | 'done' | 'failed' | 'cancelled';
 
 /** The output of one file: predicted from its header, or known after the `preparing` stage. */
 export interface PreparedOutput {
@@ -68,7 +68,8 @@ export interface BatchTotals {
   files: number;
   done: number;
   failed: number;
-  /** From 0 to 1; failed files count as finished, so a finished batch is at 1. */
+  cancelled: number;
+  /** From 0 to 1; failed and cancelled files count as finished, so a finished batch is at 1. */
   progress: number;
 }
 
@@ -177,7 +178,7 @@ function addBatch(
 }
 
 function applyToRow(row: UploadRow, event: FileEvent): UploadRow {
-  if (row.status === 'done' || row.status === 'failed') return row;
+  if (isFinishedRow(row)) return row;
 
   switch (event.event) {
     case 'fileStage':
@@ -208,7 +209,9 @@ function applyToRow(row: UploadRow, event: FileEvent): UploadRow {
       );
     case 'fileFailed': {
       const { code, message, retryable } = event;
-      return { ...row, status: 'failed', cancelling: false, error: { code, message, retryable } };
+      // A file the user cancelled ends as cancelled, not as a failure to retry.
+      const status = code === 'CANCELLED' ? 'cancelled' : 'failed';
+      return { ...row, status, cancelling: false, error: { code, message, retryable } };
     }
   }
 }
@@ -279,9 +282,9 @@ export function batchStateLabel(batch: UploadBatch): string | null {
   return batch.finished ? null : BATCH_STATE_LABELS[batch.state];
 }
 
-/** Tells whether a row has reached its end, stored or failed. */
+/** Tells whether a row has reached its end: stored, failed or cancelled. */
 export function isFinishedRow(row: UploadRow): boolean {
-  return row.status === 'done' || row.status === 'failed';
+  return row.status === 'done' || row.status === 'failed' || row.status === 'cancelled';
 }
 
 /** Tells whether a failed row may be retried: its failure is retryable and not retried yet. */
@@ -323,16 +326,28 @@ function withoutRows(
 export function batchTotals(batch: UploadBatch): BatchTotals {
   const done = batch.rows.filter((row) => row.status === 'done').length;
   const failed = batch.rows.filter((row) => row.status === 'failed').length;
+  const cancelled = batch.rows.filter((row) => row.status === 'cancelled').length;
 
   const weighBySize = batch.rows.every((row) => row.sizeBytes !== null && row.sizeBytes > 0);
   const weight = (row: UploadRow) => (weighBySize ? (row.sizeBytes ?? 1) : 1);
-  const rowShare = (row: UploadRow) => (row.status === 'failed' ? 1 : row.progress);
+  const rowShare = (row: UploadRow) =>
+    row.status === 'failed' || row.status === 'cancelled' ? 1 : row.progress;
 
   const totalWeight = batch.rows.reduce((sum, row) => sum + weight(row), 0);
   const doneWeight = batch.rows.reduce((sum, row) => sum + weight(row) * rowShare(row), 0);
-  if (totalWeight === 0) return { files: 0, done, failed, progress: batch.finished ? 1 : 0 };
+  if (totalWeight === 0) {
+    return { files: 0, done, failed, cancelled, progress: batch.finished ? 1 : 0 };
+  }
 
-  return { files: batch.rows.length, done, failed, progress: doneWeight / totalWeight };
+  return { files: batch.rows.length, done, failed, cancelled, progress: doneWeight / totalWeight };
+}
+
+/** Returns a batch's counts as a phrase, such as "3 of 5 uploaded, 1 failed, 1 cancelled". */
+export function countsLine(totals: BatchTotals): string {
+  const parts = [`${totals.done} of ${totals.files} uploaded`];
+  if (totals.failed > 0) parts.push(`${totals.failed} failed`);
+  if (totals.cancelled > 0) parts.push(`${totals.cancelled} cancelled`);
+  return parts.join(', ');
 }
 
 const STATUS_LABELS: Record<RowStatus, string> = {
@@ -344,12 +359,12 @@ const STATUS_LABELS: Record<RowStatus, string> = {
   recording: 'Adding to gallery',
   done: 'Uploaded',
   failed: 'Failed',
+  cancelled: 'Cancelled',
 };
 
 /** Returns the words shown for a row's status. */
 export function statusLabel(row: UploadRow): string {
   if (row.status === 'done' && row.alreadyUploaded) return 'Already in gallery';
-  if (row.status === 'failed' && row.error?.code === 'CANCELLED') return 'Cancelled';
   if (row.cancelling) return 'Cancelling…';
   // A paused batch keeps prepared files at this stage until it resumes.
   if (row.status === 'preparing' && row.output) return 'Prepared';

@@ -4,7 +4,7 @@
 import { getContext, setContext } from 'svelte';
 import type { Backend } from '../backend';
 import { entityKey } from '../entities';
-import type { EntityRef, FileId, JobId, UploadEvent } from '../types';
+import type { EntityRef, EntitySummary, FileId, JobId, UploadEvent } from '../types';
 import {
   applyUploadEvent,
   emptyQueue,
@@ -26,6 +26,8 @@ export class Uploads {
   galleryVersions = $state<Record<string, number>>({});
   /** Batches resumed from the journal at the last sign-in, for a notice. */
   resumedJobs = $state<JobId[]>([]);
+  /** Display names of the entities listed so far, by `entityKey`, to name a batch's entity. */
+  entityNames = $state<Record<string, string>>({});
 
   private readonly backend: Backend;
 
@@ -44,6 +46,21 @@ export class Uploads {
       }
     }
   };
+
+  /** Remembers the display names of `entities`, as the entity list loads them. */
+  nameEntities(entities: readonly EntitySummary[]): void {
+    for (const entity of entities) {
+      if (entity.displayName) this.entityNames[entityKey(entity)] = entity.displayName;
+    }
+  }
+
+  /** Names `entity` for a sentence: its display name when known, else its type and short id. */
+  entityLabel(entity: EntityRef): string {
+    const name = this.entityNames[entityKey(entity)];
+    if (name) return name;
+    const id = entity.id.length > 10 ? `${entity.id.slice(0, 8)}…` : entity.id;
+    return `${entity.entityType} ${id}`;
+  }
 
   /** Starts uploading `paths` to `entity`. Rejects when the core refuses the whole job. */
   async start(entity: EntityRef, paths: string[]): Promise<JobId> {
