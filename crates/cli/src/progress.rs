@@ -94,10 +94,13 @@ impl Progress {
                 ..
             } => {
                 self.failed += 1;
-                let line = format!(
-                    "pers-assets: failed {}: {message}",
-                    self.name(*job_id, *file_id)
-                );
+                let name = self.name(*job_id, *file_id);
+                // The core's messages about one file usually start with its name already.
+                let reason = message
+                    .strip_prefix(name)
+                    .and_then(|rest| rest.strip_prefix(": "))
+                    .unwrap_or(message);
+                let line = format!("pers-assets: failed {name}: {reason}");
                 self.print_line(&line, true);
             }
             UploadEvent::SessionExpired { .. } => {

@@ -467,6 +467,10 @@ async fn failed_file_exits_partial() {
     );
     let message = stderr(&output);
     assert!(message.contains("failed broken.png"), "{message}");
+    assert!(
+        !message.contains("broken.png: broken.png"),
+        "name once: {message}"
+    );
     assert!(message.contains("1 of 2 files failed"), "{message}");
 }
 

@@ -130,7 +130,7 @@ pub enum LibraryError {
     },
 
     /// The user cancelled the file or its batch before it was recorded.
-    #[error("{name}: cancelled before it was stored; drop it again to upload it")]
+    #[error("{name}: cancelled before it was stored; add it again to upload it")]
     Cancelled {
         /// The file's name as the user knows it.
         name: String,

@@ -69,7 +69,7 @@ pub(crate) fn prepare_file(
     let metadata = std::fs::metadata(path).map_err(io_error)?;
     if !metadata.is_file() {
         return Err(LibraryError::InvalidRequest(format!(
-            "{name}: not a file; drop image or PDF files, not folders"
+            "{name}: not a file; add image or PDF files, not folders"
         )));
     }
     if starts_with(path, PDF_MAGIC).map_err(io_error)? {

@@ -90,8 +90,8 @@ impl RememberedSession {
     pub fn from_secret(text: &str) -> Result<Self, LibraryError> {
         let stored: StoredSession = serde_json::from_str(text).map_err(|error| {
             LibraryError::InvalidRequest(format!(
-                "the session saved in the OS keychain is not valid ({:?} error at line {} \
-                 column {}); sign in again",
+                "the saved session is not valid ({:?} error at line {} column {}); sign in \
+                 again",
                 error.classify(),
                 error.line(),
                 error.column()
@@ -99,8 +99,8 @@ impl RememberedSession {
         })?;
         if stored.version != FORMAT_VERSION {
             return Err(LibraryError::InvalidRequest(format!(
-                "the session saved in the OS keychain has format version {}, and this app reads \
-                 version {FORMAT_VERSION}; sign in again",
+                "the saved session has format version {}, and this app reads version \
+                 {FORMAT_VERSION}; sign in again",
                 stored.version
             )));
         }

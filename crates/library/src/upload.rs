@@ -186,7 +186,7 @@ impl UploadJob {
         let outcome = file.outcome.clone().unwrap_or_else(|| Outcome::Failed {
             code: crate::ErrorCode::Internal,
             message: format!(
-                "{}: the journal lost how this file ended; drop it again",
+                "{}: the journal lost how this file ended; add it again to upload it",
                 file.file.name
             ),
             retryable: true,
