@@ -1,6 +1,6 @@
 //! RFC 7807 problem responses in the PERS `StructuredError` shape.
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -261,17 +261,28 @@ pub(crate) async fn method_not_allowed() -> Problem {
     Problem::method_not_allowed()
 }
 
-/// Parses a JSON request body, turning a parse failure into a 400 problem.
+/// Parses a JSON request body, turning a parse failure into a 400 problem, and a body sent
+/// with a `Content-Type` other than JSON (`application/json` or a `+json` type) into 415.
 ///
 /// The detail names the position of the error but never quotes the body, which may contain
-/// tokens or passwords.
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+/// tokens or passwords. Only a duplicate field is named, because field names come from the
+/// request schema.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Problem> {
+    check_json_content_type(headers)?;
     serde_json::from_slice(body).map_err(|error| {
+        let message = error.to_string();
+        let reason = message.split(" at line ").next().unwrap_or_default();
         let kind = match error.classify() {
-            serde_json::error::Category::Data => "has a field of the wrong type",
-            serde_json::error::Category::Eof => "ends early",
+            serde_json::error::Category::Data if reason.starts_with("duplicate field") => {
+                format!("has a {}", truncate(reason, MAX_ECHO_CHARS))
+            }
+            serde_json::error::Category::Data => "has a field of the wrong type".to_owned(),
+            serde_json::error::Category::Eof => "ends early".to_owned(),
             serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
-                "is not valid JSON"
+                "is not valid JSON".to_owned()
             }
         };
         Problem::invalid_body(format!(
@@ -280,6 +291,42 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<
             error.column()
         ))
     })
+}
+
+/// Fails with 415 `UNSUPPORTED_MEDIA_TYPE` unless `Content-Type` is JSON. A missing header is
+/// rejected too, because a body parser that selects requests by `Content-Type`, as Express's
+/// `json()` does, would leave such a body unread.
+fn check_json_content_type(headers: &HeaderMap) -> Result<(), Problem> {
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|value| value.to_str().unwrap_or_default())
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if media_type.is_empty() {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "VALIDATION",
+            "the request has a body but no Content-Type; send JSON with Content-Type: \
+             application/json",
+        ));
+    }
+    if media_type == "application/json" || media_type.ends_with("+json") {
+        return Ok(());
+    }
+    Err(Problem::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UNSUPPORTED_MEDIA_TYPE",
+        "VALIDATION",
+        format!(
+            "the request body has Content-Type {}; send JSON with Content-Type: application/json",
+            quoted(&media_type)
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde_json::Value;
@@ -53,9 +54,10 @@ pub(crate) async fn list_faults(State(state): State<AppState>, _: ControlToken) 
 pub(crate) async fn add_fault(
     State(state): State<AppState>,
     _: ControlToken,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, Problem> {
-    let fault: Fault = parse_json(&body)?;
+    let fault: Fault = parse_json(&headers, &body)?;
     faults(&state)
         .apply(fault)
         .map_err(|error| Problem::invalid_body(error.to_string()))?;

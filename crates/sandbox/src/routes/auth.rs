@@ -15,6 +15,7 @@ use crate::model::Account;
 use crate::problem::{Problem, parse_json, quoted};
 use crate::session::ProjectKey;
 use crate::state::{AppState, SharedState};
+use axum::http::HeaderMap;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -48,9 +49,10 @@ struct RefreshRequest {
 pub(crate) async fn create_token(
     State(state): State<AppState>,
     _project_key: ProjectKey,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, Problem> {
-    let request: TokenRequest = parse_json(&body)?;
+    let request: TokenRequest = parse_json(&headers, &body)?;
     let auth_token = request
         .auth_token
         .filter(|token| !token.is_empty())
@@ -89,9 +91,10 @@ pub(crate) async fn create_token(
 pub(crate) async fn refresh_token(
     State(state): State<AppState>,
     _project_key: ProjectKey,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, Problem> {
-    let request: RefreshRequest = parse_json(&body)?;
+    let request: RefreshRequest = parse_json(&headers, &body)?;
     let refresh_token = request
         .refresh_token
         .filter(|token| !token.is_empty())

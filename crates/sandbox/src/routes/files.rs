@@ -12,6 +12,7 @@ use crate::state::{AppState, SharedState};
 use crate::storage_request::{
     EntityType, content_type_for, normalize_extension, object_key, validate_file_name,
 };
+use axum::http::HeaderMap;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -38,10 +39,11 @@ enum SignedUrlType {
 pub(crate) async fn entity_storage_url(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, Problem> {
     caller.require_session()?;
-    let request: StorageUrlRequest = parse_json(&body)?;
+    let request: StorageUrlRequest = parse_json(&headers, &body)?;
 
     let entity_type = EntityType::parse(&required(request.entity_type, "entityType")?)?;
     let entity_id = required(request.entity_id, "entityId")?;

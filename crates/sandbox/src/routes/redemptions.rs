@@ -13,6 +13,7 @@ use crate::routes::query::{optional_bool, query_params};
 use crate::routes::validate_image_url;
 use crate::session::Caller;
 use crate::state::AppState;
+use axum::http::HeaderMap;
 
 /// Fields of `PUT /redemptions/{id}` the sandbox updates; other fields are ignored.
 #[derive(Deserialize)]
@@ -67,10 +68,11 @@ pub(crate) async fn update_redemption(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, Problem> {
     caller.require_tenant_admin("PUT /redemptions/{id}")?;
-    let update: RedemptionUpdate = parse_json(&body)?;
+    let update: RedemptionUpdate = parse_json(&headers, &body)?;
     if let Some(url) = &update.image_url {
         validate_image_url("imageUrl", url)?;
     }

@@ -11,6 +11,7 @@ use crate::problem::{Problem, parse_json, quoted};
 use crate::routes::validate_image_url;
 use crate::session::Caller;
 use crate::state::AppState;
+use axum::http::HeaderMap;
 
 /// Fields of `PUT /tenants` the sandbox updates; other fields are ignored.
 #[derive(Deserialize)]
@@ -56,10 +57,11 @@ pub(crate) async fn get_tenant(
 pub(crate) async fn update_tenant(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, Problem> {
     caller.require_tenant_admin("PUT /tenants")?;
-    let update: TenantUpdate = parse_json(&body)?;
+    let update: TenantUpdate = parse_json(&headers, &body)?;
     if let Some(url) = &update.project_image_url {
         validate_image_url("projectImageUrl", url)?;
     }

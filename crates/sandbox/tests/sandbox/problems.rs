@@ -131,3 +131,51 @@ async fn oversized_path_id_is_not_echoed() {
     assert!(detail.len() < 400, "detail has {} bytes", detail.len());
     assert!(detail.contains("[truncated]"), "{detail}");
 }
+
+/// Posts `body` to `/auth/token` with the project key and, when set, `content_type`.
+async fn post_token_body(
+    sandbox: &common::TestSandbox,
+    content_type: Option<&str>,
+    body: &str,
+) -> reqwest::Response {
+    let url = format!("{}/auth/token", sandbox.info().base_url);
+    let mut request = sandbox
+        .http
+        .post(url)
+        .header("x-project-key", &sandbox.info().project_key)
+        .body(body.to_owned());
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn non_json_content_type_is_415() {
+    let sandbox = common::start().await;
+    let body = r#"{"authToken":"x"}"#;
+
+    for content_type in [Some("text/plain"), None] {
+        let response = post_token_body(&sandbox, content_type, body).await;
+        let problem = problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+        assert_eq!(problem["code"], "UNSUPPORTED_MEDIA_TYPE", "{content_type:?}");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains("application/json"), "{detail}");
+    }
+
+    let charset = post_token_body(&sandbox, Some("application/json; charset=utf-8"), body).await;
+    assert_ne!(charset.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn duplicate_field_is_named() {
+    let sandbox = common::start().await;
+    let body = r#"{"authToken":"x","authToken":"y"}"#;
+
+    let response = post_token_body(&sandbox, Some("application/json"), body).await;
+
+    let problem = problem(response, StatusCode::BAD_REQUEST).await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("duplicate field `authToken`"), "{detail}");
+    assert!(!detail.contains("wrong type"), "{detail}");
+}
