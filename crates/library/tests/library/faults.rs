@@ -175,7 +175,9 @@ async fn expired_session_waits_for_sign_in() {
 }
 
 /// The soak run: 10 % of PUTs return 503, 2 % of store connections reset mid-body, signed URLs
-/// expire after 5 s and access tokens after 30 s. Set `PERS_SOAK_FILES` for a larger batch.
+/// expire after 5 s and access tokens after 30 s. Set `PERS_SOAK_FILES` for a larger batch, and
+/// `PERS_SOAK_SIGN_LATENCY_MS` to delay each URL signing so that the batch outlives the access
+/// token (200 files at 400 ms take about 40 s).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soak_under_faults_loses_nothing() {
     let count: u32 = std::env::var("PERS_SOAK_FILES")
@@ -199,6 +201,18 @@ async fn soak_under_faults_loses_nothing() {
     faults
         .set_token_lifetimes(Duration::from_secs(30), Duration::from_secs(3600))
         .unwrap();
+    let sign_latency_ms: u64 = std::env::var("PERS_SOAK_SIGN_LATENCY_MS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0);
+    if sign_latency_ms > 0 {
+        faults
+            .add_latency(
+                pers_sandbox::Route::new("POST", "/v2/files/entity-storage-url"),
+                Duration::from_millis(sign_latency_ms),
+            )
+            .unwrap();
+    }
     world
         .library
         .sign_in(sign_in_request(&world.sandbox, "business"))
@@ -207,11 +221,13 @@ async fn soak_under_faults_loses_nothing() {
 
     let dir = tempfile::tempdir().unwrap();
     let paths = write_distinct_pngs(dir.path(), 1000, count);
+    let started = std::time::Instant::now();
     let events = world
         .library
         .upload(world.entity.clone(), paths.clone())
         .await
         .unwrap();
+    let elapsed = started.elapsed();
 
     check_event_stream(&events, paths.len());
     assert!(
@@ -231,12 +247,24 @@ async fn soak_under_faults_loses_nothing() {
         count as usize,
         "one object per file"
     );
-    let injected = faults
-        .requests()
+    let requests = faults.requests();
+    let injected = requests
         .iter()
         .filter(|record| record.fault.is_some())
         .count();
-    println!("soak: {count} files stored, {injected} injected faults survived");
+    let refreshes = requests
+        .iter()
+        .filter(|record| record.path == "/v2/auth/refresh" && record.status == 200)
+        .count();
+    let expired_urls = requests
+        .iter()
+        .filter(|record| record.server == pers_sandbox::ServerKind::Storage && record.status == 403)
+        .count();
+    println!(
+        "soak: {count} files stored in {:.1} s, {injected} injected faults, {refreshes} token \
+         refreshes and {expired_urls} rejected signed URLs survived",
+        elapsed.as_secs_f64()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -158,7 +158,10 @@ async fn non_json_content_type_is_415() {
     for content_type in [Some("text/plain"), None] {
         let response = post_token_body(&sandbox, content_type, body).await;
         let problem = problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
-        assert_eq!(problem["code"], "UNSUPPORTED_MEDIA_TYPE", "{content_type:?}");
+        assert_eq!(
+            problem["code"], "UNSUPPORTED_MEDIA_TYPE",
+            "{content_type:?}"
+        );
         let detail = problem["detail"].as_str().unwrap();
         assert!(detail.contains("application/json"), "{detail}");
     }
