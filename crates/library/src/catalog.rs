@@ -40,6 +40,11 @@ impl Catalog {
         connection
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(LibraryError::catalog("enabling WAL"))?;
+        // The catalog is a cache of the shared manifest, so a commit lost to a power cut costs
+        // a later download, and WAL keeps the file consistent without a sync per commit.
+        connection
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(LibraryError::catalog("setting synchronous mode"))?;
         connection
             .busy_timeout(std::time::Duration::from_secs(5))
             .map_err(LibraryError::catalog("setting the busy timeout"))?;
@@ -242,13 +247,18 @@ fn cached_entry(
     key: &str,
 ) -> Result<Option<ManifestEntry>, LibraryError> {
     let json = connection
-        .query_row(
+        .prepare_cached(
             "SELECT entry_json FROM manifest_entries \
              WHERE environment = ?1 AND entity_type = ?2 AND entity_id = ?3 AND entry_key = ?4",
-            params![scope.environment, scope.entity_type, scope.entity_id, key],
-            |row| row.get::<_, String>(0),
         )
-        .optional()
+        .and_then(|mut statement| {
+            statement
+                .query_row(
+                    params![scope.environment, scope.entity_type, scope.entity_id, key],
+                    |row| row.get::<_, String>(0),
+                )
+                .optional()
+        })
         .map_err(LibraryError::catalog("reading an entry"))?;
     Ok(
         json.and_then(|json| match serde_json::from_str::<ManifestEntry>(&json) {
@@ -269,13 +279,21 @@ fn upsert_entry(
 ) -> Result<(), LibraryError> {
     let json = serde_json::to_string(entry).unwrap_or_default();
     connection
-        .execute(
+        .prepare_cached(
             "INSERT INTO manifest_entries (environment, entity_type, entity_id, entry_key, entry_json)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (environment, entity_type, entity_id, entry_key)
              DO UPDATE SET entry_json = excluded.entry_json",
-            params![scope.environment, scope.entity_type, scope.entity_id, key, json],
         )
+        .and_then(|mut statement| {
+            statement.execute(params![
+                scope.environment,
+                scope.entity_type,
+                scope.entity_id,
+                key,
+                json
+            ])
+        })
         .map_err(LibraryError::catalog("writing an entry"))?;
     Ok(())
 }

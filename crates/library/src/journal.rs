@@ -122,6 +122,10 @@ pub struct PreparedRecord {
     /// journaled before this field existed read as `None`.
     #[serde(default)]
     pub animation: Option<crate::events::Animation>,
+    /// Hex MD5 of the bytes to send, compared with the ETag storage returns. Records journaled
+    /// before this field existed read as `None`, and the file is hashed again when checked.
+    #[serde(default)]
+    pub md5: Option<String>,
 }
 
 /// The end a file reached, kept so a resumed job reports it again.
@@ -451,8 +455,11 @@ impl Journal {
         values: impl rusqlite::Params,
         context: &'static str,
     ) -> Result<(), LibraryError> {
+        // The few statements of the journal run for every file several times, so each is
+        // parsed once per connection.
         self.lock()
-            .execute(sql, values)
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.execute(values))
             .map_err(LibraryError::catalog(context))?;
         Ok(())
     }

@@ -92,7 +92,7 @@ pub(crate) fn prepare_file(
 pub(crate) fn is_reusable(record: &PreparedRecord) -> bool {
     let path = Path::new(&record.path);
     match hash_file(path) {
-        Ok((sha256, size)) => sha256 == record.sha256 && size == record.size_bytes,
+        Ok(digests) => digests.sha256 == record.sha256 && digests.size == record.size_bytes,
         Err(_) => false,
     }
 }
@@ -168,20 +168,21 @@ fn prepare_document(
              end marker); export the document again, or drop an image"
         )));
     }
-    let (sha256, size_bytes) = hash_file(path).map_err(io_error)?;
+    let FileDigests { sha256, md5, size } = hash_file(path).map_err(io_error)?;
     let extension = "pdf";
     Ok(PreparedRecord {
         path: path.to_string_lossy().into_owned(),
         pass_through: true,
         file_name: crate::naming::derived_file_name(name, &sha256),
         sha256,
-        size_bytes,
+        size_bytes: size,
         extension: extension.to_owned(),
         upload_content_type: storage_content_type(extension).to_owned(),
         content_type: "application/pdf".to_owned(),
         width: None,
         height: None,
         animation: None,
+        md5: Some(md5),
     })
 }
 
@@ -227,6 +228,7 @@ fn prepare_image(
             }
         })?;
     let sha256 = hex::encode(Sha256::digest(&image.bytes));
+    let md5 = hex::encode(md5::Md5::digest(&image.bytes));
     let extension = image.format.extension();
     let output = settings
         .prepared_dir
@@ -244,6 +246,7 @@ fn prepare_image(
         width: Some(image.width),
         height: Some(image.height),
         animation: image.animation.map(Into::into),
+        md5: Some(md5),
     })
 }
 
@@ -278,15 +281,21 @@ fn starts_with(path: &Path, magic: &[u8]) -> std::io::Result<bool> {
     Ok(head == magic)
 }
 
-/// Returns the hex SHA-256 and the size of the file, read in chunks.
-fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
-    digest_file::<Sha256>(path)
+/// The hex digests and the size of a file, from one read of it.
+pub(crate) struct FileDigests {
+    /// Hex SHA-256, which names the file in storage and the manifest.
+    pub sha256: String,
+    /// Hex MD5, which a single-part S3 ETag is.
+    pub md5: String,
+    /// Size in bytes.
+    pub size: u64,
 }
 
-/// Returns the hex digest `D` of the file at `path` and its size, reading it in chunks.
-pub(crate) fn digest_file<D: Digest>(path: &Path) -> std::io::Result<(String, u64)> {
+/// Returns the SHA-256, the MD5 and the size of the file at `path`, reading it once in chunks.
+pub(crate) fn hash_file(path: &Path) -> std::io::Result<FileDigests> {
     let mut file = std::fs::File::open(path)?;
-    let mut hasher = D::new();
+    let mut sha256 = Sha256::new();
+    let mut md5 = md5::Md5::new();
     let mut buffer = vec![0; HASH_CHUNK_BYTES];
     let mut size = 0u64;
     loop {
@@ -294,10 +303,15 @@ pub(crate) fn digest_file<D: Digest>(path: &Path) -> std::io::Result<(String, u6
         if count == 0 {
             break;
         }
-        hasher.update(&buffer[..count]);
+        sha256.update(&buffer[..count]);
+        md5.update(&buffer[..count]);
         size += count as u64;
     }
-    Ok((hex::encode(hasher.finalize()), size))
+    Ok(FileDigests {
+        sha256: hex::encode(sha256.finalize()),
+        md5: hex::encode(md5.finalize()),
+        size,
+    })
 }
 
 #[cfg(test)]

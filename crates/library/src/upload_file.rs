@@ -14,7 +14,7 @@ use crate::journal::{FileStage, JournalFile, Outcome, PreparedRecord};
 use crate::manifest::ManifestEntry;
 use crate::manifest_batch::finish_round;
 use crate::manifest_store::{ManifestWriter, record_entries};
-use crate::prepare::{PrepareSettings, digest_file, discard, is_reusable, prepare_file};
+use crate::prepare::{PrepareSettings, discard, hash_file, is_reusable, prepare_file};
 use crate::retry::{Disposition, classify, pause_after};
 use crate::session::SignedIn;
 use crate::storage::plain_md5;
@@ -472,9 +472,10 @@ async fn verify_stored(
         ));
     }
     let stored_md5 = probe.etag.as_deref().and_then(plain_md5);
-    let local_md5 = match stored_md5 {
-        Some(_) => md5_of_file(Path::new(&prepared.path)).await,
-        None => None,
+    let local_md5 = match (&stored_md5, &prepared.md5) {
+        (None, _) => None,
+        (Some(_), Some(md5)) => Some(md5.clone()),
+        (Some(_), None) => md5_of_file(Path::new(&prepared.path)).await,
     };
     match (stored_md5, local_md5) {
         (Some(stored), Some(local)) if stored == local => Ok(()),
@@ -529,12 +530,13 @@ fn verification_failed(
     }
 }
 
-/// Returns the hex MD5 of the file at `path`, or `None` when it cannot be read.
+/// Returns the hex MD5 of the file at `path`, or `None` when it cannot be read. Used for
+/// records journaled without their MD5.
 async fn md5_of_file(path: &Path) -> Option<String> {
     let path = path.to_owned();
-    let task = tokio::task::spawn_blocking(move || digest_file::<md5::Md5>(&path));
+    let task = tokio::task::spawn_blocking(move || hash_file(&path));
     match task.await {
-        Ok(Ok((md5, _size))) => Some(md5),
+        Ok(Ok(digests)) => Some(digests.md5),
         Ok(Err(error)) => {
             tracing::debug!(%error, "the prepared file could not be hashed; reading the object back");
             None
