@@ -9,7 +9,8 @@
 #   (c) A gallery of 500 JPEGs, listed by `pers-assets ls` in a new data dir (which downloads
 #       and makes every thumbnail), then again (cached).
 #
-# Usage: scripts/bench-transfer.sh
+# Usage: scripts/bench-transfer.sh [PARTS]
+#   PARTS picks the cases by letter, for example `b` or `ac` (default `abc`).
 #
 # Needs curl, jq and GNU time (`apt-get install curl jq time`). Builds pers-assets and the
 # helper example `bench_transfer` in release mode under CARGO_TARGET_DIR (default target/).
@@ -18,6 +19,7 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+parts="${1:-abc}"
 target="${CARGO_TARGET_DIR:-$repo/target}"
 for tool in curl jq /usr/bin/time; do
     command -v "$tool" >/dev/null || {
@@ -88,70 +90,79 @@ curl_put() {
     curl -sS -f -o /dev/null -H 'Content-Type: application/octet-stream' -T "$1" "$2"
 }
 
-echo
-echo "(a) one large file, pers-transfer put_file against curl -T (best of 2 runs each)"
-for size in 256M 1G; do
-    mkdir -p "$work/large/ours" "$work/large/curl"
-    head -c "$size" /dev/urandom >"$work/large/ours/large-$size.bin"
-    ln "$work/large/ours/large-$size.bin" "$work/large/curl/curl-large-$size.bin"
-    read -r curl_path curl_url < <("$helper" presign --info "$info" \
-        --entity "campaign/${campaigns[0]}" --dir "$work/large/curl")
-    best_ours="" best_curl="" peak_ours=0
-    for _ in 1 2; do
-        read -r seconds peak < <(measure "$helper" put --info "$info" \
-            --entity "campaign/${campaigns[0]}" --file "$work/large/ours/large-$size.bin")
-        best_ours="$(awk -v a="$seconds" -v b="${best_ours:-$seconds}" 'BEGIN {print (a < b) ? a : b}')"
-        peak_ours="$(awk -v a="$peak" -v b="$peak_ours" 'BEGIN {print (a > b) ? a : b}')"
-        read -r seconds _ < <(measure curl -sS -f -o /dev/null \
-            -H 'Content-Type: application/octet-stream' -T "$curl_path" "$curl_url")
-        best_curl="$(awk -v a="$seconds" -v b="${best_curl:-$seconds}" 'BEGIN {print (a < b) ? a : b}')"
+if [[ "$parts" == *a* ]]; then
+    echo
+    echo "(a) one large file, pers-transfer put_file against curl -T (best of 2 runs each)"
+    for size in 256M 1G; do
+        mkdir -p "$work/large/ours" "$work/large/curl"
+        head -c "$size" /dev/urandom >"$work/large/ours/large-$size.bin"
+        ln "$work/large/ours/large-$size.bin" "$work/large/curl/curl-large-$size.bin"
+        read -r curl_path curl_url < <("$helper" presign --info "$info" \
+            --entity "campaign/${campaigns[0]}" --dir "$work/large/curl")
+        best_ours="" best_curl="" peak_ours=0
+        for _ in 1 2; do
+            read -r seconds peak < <(measure "$helper" put --info "$info" \
+                --entity "campaign/${campaigns[0]}" --file "$work/large/ours/large-$size.bin")
+            best_ours="$(awk -v a="$seconds" -v b="${best_ours:-$seconds}" 'BEGIN {print (a < b) ? a : b}')"
+            peak_ours="$(awk -v a="$peak" -v b="$peak_ours" 'BEGIN {print (a > b) ? a : b}')"
+            read -r seconds _ < <(measure curl -sS -f -o /dev/null \
+                -H 'Content-Type: application/octet-stream' -T "$curl_path" "$curl_url")
+            best_curl="$(awk -v a="$seconds" -v b="${best_curl:-$seconds}" 'BEGIN {print (a < b) ? a : b}')"
+        done
+        echo "  $size: ours ${best_ours}s, curl ${best_curl}s, ratio $(ratio "$best_ours" "$best_curl") (target <= 1.15), ours peak ${peak_ours} MiB (target <= 64)"
+        rm -rf "$work/large"
     done
-    echo "  $size: ours ${best_ours}s, curl ${best_curl}s, ratio $(ratio "$best_ours" "$best_curl") (target <= 1.15), ours peak ${peak_ours} MiB (target <= 64)"
-    rm -rf "$work/large"
-done
 
-echo
-echo "(b) 1,000 PDFs of 20 KiB"
-"$helper" make-pdfs --dir "$work/small/cli" --count 1000 --bytes 20480
-for copy in transfer xargs loop; do
-    mkdir -p "$work/small/$copy"
-    for file in "$work/small/cli"/*.pdf; do
-        ln "$file" "$work/small/$copy/$copy-$(basename "$file")"
+fi
+
+if [[ "$parts" == *b* ]]; then
+    echo
+    echo "(b) 1,000 PDFs of 20 KiB"
+    "$helper" make-pdfs --dir "$work/small/cli" --count 1000 --bytes 20480
+    for copy in transfer xargs loop; do
+        mkdir -p "$work/small/$copy"
+        for file in "$work/small/cli"/*.pdf; do
+            ln "$file" "$work/small/$copy/$copy-$(basename "$file")"
+        done
+        "$helper" presign --info "$info" --entity "campaign/${campaigns[1]}" \
+            --dir "$work/small/$copy" >"$work/small/$copy.list"
     done
-    "$helper" presign --info "$info" --entity "campaign/${campaigns[1]}" \
-        --dir "$work/small/$copy" >"$work/small/$copy.list"
-done
-read -r cli_seconds cli_peak < <(measure "$cli" upload "campaign/${campaigns[1]}" \
-    --concurrency 8 "$work/small/cli"/*.pdf)
-read -r transfer_seconds transfer_peak < <(measure "$helper" put-many \
-    --list "$work/small/transfer.list" --concurrency 8)
-read -r xargs_seconds _ < <(measure xargs -P 8 -n 2 -a "$work/small/xargs.list" \
-    curl -sS -f -o /dev/null -H 'Content-Type: application/octet-stream' -T)
-sequential() {
-    while read -r path url; do curl_put "$path" "$url"; done <"$1"
-}
-export -f curl_put sequential
-read -r loop_seconds _ < <(measure bash -c 'sequential "$0"' "$work/small/loop.list")
-echo "  pers-assets upload: ${cli_seconds}s, peak ${cli_peak} MiB"
-echo "  pers-transfer alone: ${transfer_seconds}s, peak ${transfer_peak} MiB"
-echo "  xargs -P 8 curl: ${xargs_seconds}s; sequential curl: ${loop_seconds}s"
-echo "  pers-assets / xargs: $(ratio "$cli_seconds" "$xargs_seconds") (target <= 1.0)"
-echo "  pers-transfer / xargs: $(ratio "$transfer_seconds" "$xargs_seconds") (target <= 1.0)"
-echo "  sequential / pers-assets: $(ratio "$loop_seconds" "$cli_seconds") (target >= 5)"
-echo "  sequential / pers-transfer: $(ratio "$loop_seconds" "$transfer_seconds") (target >= 5)"
-rm -rf "$work/small"
+    read -r cli_seconds cli_peak < <(measure "$cli" upload "campaign/${campaigns[1]}" \
+        --concurrency 8 "$work/small/cli"/*.pdf)
+    read -r transfer_seconds transfer_peak < <(measure "$helper" put-many \
+        --list "$work/small/transfer.list" --concurrency 8)
+    read -r xargs_seconds _ < <(measure xargs -P 8 -n 2 -a "$work/small/xargs.list" \
+        curl -sS -f -o /dev/null -H 'Content-Type: application/octet-stream' -T)
+    sequential() {
+        while read -r path url; do curl_put "$path" "$url"; done <"$1"
+    }
+    export -f curl_put sequential
+    read -r loop_seconds _ < <(measure bash -c 'sequential "$0"' "$work/small/loop.list")
+    echo "  pers-assets upload: ${cli_seconds}s, peak ${cli_peak} MiB"
+    echo "  pers-transfer alone: ${transfer_seconds}s, peak ${transfer_peak} MiB"
+    echo "  xargs -P 8 curl: ${xargs_seconds}s; sequential curl: ${loop_seconds}s"
+    echo "  pers-assets / xargs: $(ratio "$cli_seconds" "$xargs_seconds") (target <= 1.0)"
+    echo "  pers-transfer / xargs: $(ratio "$transfer_seconds" "$xargs_seconds") (target <= 1.0)"
+    echo "  sequential / pers-assets: $(ratio "$loop_seconds" "$cli_seconds") (target >= 5)"
+    echo "  sequential / pers-transfer: $(ratio "$loop_seconds" "$transfer_seconds") (target >= 5)"
+    rm -rf "$work/small"
 
-echo
-echo "(c) gallery of 500 JPEGs (640x480)"
-"$helper" make-images --dir "$work/gallery" --count 500
-read -r seconds _ < <(measure "$cli" upload "campaign/${campaigns[2]}" --concurrency 8 \
-    "$work/gallery"/*.jpg)
-echo "  uploading them: ${seconds}s"
-export PERS_CLI_DATA_DIR="$work/cli-fresh"
-read -r first_seconds first_peak < <(measure "$cli" ls "campaign/${campaigns[2]}")
-read -r cached_seconds _ < <(measure "$cli" ls "campaign/${campaigns[2]}")
-listed="$("$cli" ls "campaign/${campaigns[2]}" | wc -l)"
-echo "  $listed assets listed; first open ${first_seconds}s (target <= 3), peak ${first_peak} MiB; cached ${cached_seconds}s (target <= 0.2)"
+fi
+
+if [[ "$parts" == *c* ]]; then
+    echo
+    echo "(c) gallery of 500 JPEGs (640x480)"
+    "$helper" make-images --dir "$work/gallery" --count 500
+    read -r seconds _ < <(measure "$cli" upload "campaign/${campaigns[2]}" --concurrency 8 \
+        "$work/gallery"/*.jpg)
+    echo "  uploading them: ${seconds}s"
+    export PERS_CLI_DATA_DIR="$work/cli-fresh"
+    read -r first_seconds first_peak < <(measure "$cli" ls "campaign/${campaigns[2]}")
+    read -r cached_seconds _ < <(measure "$cli" ls "campaign/${campaigns[2]}")
+    listed="$("$cli" ls "campaign/${campaigns[2]}" | wc -l)"
+    echo "  $listed assets listed; first open ${first_seconds}s (target <= 3), peak ${first_peak} MiB; cached ${cached_seconds}s (target <= 0.2)"
+
+fi
 
 echo
 echo "load after: $(uptime)"
