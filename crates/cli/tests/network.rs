@@ -75,7 +75,7 @@ impl World {
         let mut args = self.login_args();
         args.extend(strings(&["--email", &email, "--password", &password]));
         let output = self.run(args).await;
-        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_status(&output, 0);
         self.session = Some(session_line(&output));
     }
 
@@ -112,7 +112,7 @@ impl World {
 
     async fn first_campaign(&self) -> String {
         let output = self.run(strings(&["entities", "campaign"])).await;
-        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_status(&output, 0);
         let text = stdout(&output);
         let line = text.lines().next().unwrap();
         format!("campaign/{}", line.split('\t').next().unwrap())
@@ -129,6 +129,26 @@ fn stdout(output: &Output) -> String {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts that the command exited with `status`, showing its stderr otherwise.
+#[track_caller]
+fn assert_status(output: &Output, status: i32) {
+    assert_eq!(output.status.code(), Some(status), "{}", stderr(output));
+}
+
+/// Asserts that the command's stderr contains `text`.
+#[track_caller]
+fn assert_stderr_has(output: &Output, text: &str) {
+    let text_seen = stderr(output);
+    assert!(text_seen.contains(text), "{text_seen}");
+}
+
+/// Asserts that the command's stdout contains `text`.
+#[track_caller]
+fn assert_stdout_has(output: &Output, text: &str) {
+    let text_seen = stdout(output);
+    assert!(text_seen.contains(text), "{text_seen}");
 }
 
 /// Returns the value of the `PERS_CLI_SESSION=…` line that `login` prints.
@@ -166,7 +186,7 @@ async fn login_entities_logout() {
     world.sign_in_admin().await;
 
     let listed = world.run(strings(&["entities", "campaign"])).await;
-    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    assert_status(&listed, 0);
     let text = stdout(&listed);
     assert!(!text.is_empty(), "the sandbox seeds campaigns");
     for line in text.lines() {
@@ -176,7 +196,7 @@ async fn login_entities_logout() {
     let json = world
         .run(strings(&["--json", "entities", "campaign"]))
         .await;
-    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    assert_status(&json, 0);
     let entities = json_lines(&json);
     assert_eq!(entities.len(), text.lines().count());
     assert!(
@@ -186,7 +206,7 @@ async fn login_entities_logout() {
     );
 
     let logout = world.run(strings(&["logout"])).await;
-    assert_eq!(logout.status.code(), Some(0), "{}", stderr(&logout));
+    assert_status(&logout, 0);
     assert!(stdout(&logout).contains("unset PERS_CLI_SESSION"));
 }
 
@@ -200,7 +220,7 @@ async fn login_json_prints_session() {
 
     let output = world.run(args).await;
 
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_status(&output, 0);
     let lines = json_lines(&output);
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["email"], email.as_str());
@@ -228,12 +248,7 @@ async fn wrong_password_exits_auth() {
 
     let output = world.run(args).await;
 
-    assert_eq!(
-        output.status.code(),
-        Some(STATUS_AUTH),
-        "{}",
-        stderr(&output)
-    );
+    assert_status(&output, STATUS_AUTH);
     assert!(
         !stderr(&output).contains("not-the-password"),
         "{}",
@@ -261,12 +276,7 @@ async fn business_picker_needs_business() {
 
     let picker = world.run(args.clone()).await;
 
-    assert_eq!(
-        picker.status.code(),
-        Some(STATUS_AUTH),
-        "{}",
-        stderr(&picker)
-    );
+    assert_status(&picker, STATUS_AUTH);
     let message = stderr(&picker);
     assert!(message.contains("--business ID"), "{message}");
     let option_lines: Vec<&str> = message
@@ -286,12 +296,8 @@ async fn business_picker_needs_business() {
 
     args.extend(strings(&["--business", &business_id]));
     let chosen = world.run(args).await;
-    assert_eq!(chosen.status.code(), Some(0), "{}", stderr(&chosen));
-    assert!(
-        stderr(&chosen).contains("signed in as"),
-        "{}",
-        stderr(&chosen)
-    );
+    assert_status(&chosen, 0);
+    assert_stderr_has(&chosen, "signed in as");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -312,7 +318,7 @@ async fn provider_token_login() {
 
     let output = world.run(args).await;
 
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_status(&output, 0);
     assert!(!session_line(&output).is_empty());
 }
 
@@ -329,7 +335,7 @@ async fn upload_ls_get_round_trip() {
     let mut args = strings(&["upload", &entity, "--concurrency", "2"]);
     args.extend(paths.iter().map(|path| path.display().to_string()));
     let uploaded = world.run(args).await;
-    assert_eq!(uploaded.status.code(), Some(0), "{}", stderr(&uploaded));
+    assert_status(&uploaded, 0);
     assert!(
         !stderr(&uploaded).contains('\r'),
         "no progress line when piped"
@@ -345,7 +351,7 @@ async fn upload_ls_get_round_trip() {
     );
 
     let listed = world.run(strings(&["ls", &entity])).await;
-    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    assert_status(&listed, 0);
     let listing = stdout(&listed);
     assert_eq!(listing.lines().count(), 3, "{listing}");
     let first: Vec<&str> = listing.lines().next().unwrap().split('\t').collect();
@@ -360,7 +366,7 @@ async fn upload_ls_get_round_trip() {
     let got = world
         .run(strings(&["get", &entity, name, "-o", &target_arg]))
         .await;
-    assert_eq!(got.status.code(), Some(0), "{}", stderr(&got));
+    assert_status(&got, 0);
     let bytes = std::fs::read(&target).unwrap();
     assert_eq!(bytes.len(), size);
     assert!(
@@ -371,17 +377,8 @@ async fn upload_ls_get_round_trip() {
     let unknown = world
         .run(strings(&["get", &entity, "nope.png", "-o", &target_arg]))
         .await;
-    assert_eq!(
-        unknown.status.code(),
-        Some(STATUS_USAGE),
-        "{}",
-        stderr(&unknown)
-    );
-    assert!(
-        stderr(&unknown).contains("pers-assets ls"),
-        "{}",
-        stderr(&unknown)
-    );
+    assert_status(&unknown, STATUS_USAGE);
+    assert_stderr_has(&unknown, "pers-assets ls");
 
     let again = world
         .run(strings(&[
@@ -391,7 +388,7 @@ async fn upload_ls_get_round_trip() {
             &paths[0].display().to_string(),
         ]))
         .await;
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_status(&again, 0);
     let events = json_lines(&again);
     assert_eq!(events.first().unwrap()["event"], "started");
     let done = events
@@ -414,7 +411,7 @@ async fn get_in_fresh_data_dir() {
     let uploaded = world
         .run(strings(&["upload", &entity, &path.display().to_string()]))
         .await;
-    assert_eq!(uploaded.status.code(), Some(0), "{}", stderr(&uploaded));
+    assert_status(&uploaded, 0);
     let stored = stdout(&uploaded);
     let name = stored.trim().rsplit(" as ").next().unwrap().to_owned();
     // Another data dir has no catalog yet, so `get` reads the shared manifest first.
@@ -431,7 +428,7 @@ async fn get_in_fresh_data_dir() {
         ]))
         .await;
 
-    assert_eq!(got.status.code(), Some(0), "{}", stderr(&got));
+    assert_status(&got, 0);
     assert!(target.is_file());
 }
 
@@ -454,17 +451,8 @@ async fn failed_file_exits_partial() {
         ]))
         .await;
 
-    assert_eq!(
-        output.status.code(),
-        Some(STATUS_PARTIAL),
-        "{}",
-        stderr(&output)
-    );
-    assert!(
-        stdout(&output).contains("stored good.png"),
-        "{}",
-        stdout(&output)
-    );
+    assert_status(&output, STATUS_PARTIAL);
+    assert_stdout_has(&output, "stored good.png");
     let message = stderr(&output);
     assert!(message.contains("failed broken.png"), "{message}");
     assert!(
@@ -489,11 +477,7 @@ async fn commands_need_session() {
             "{args:?}: {}",
             stderr(&output)
         );
-        assert!(
-            stderr(&output).contains("pers-assets login"),
-            "{}",
-            stderr(&output)
-        );
+        assert_stderr_has(&output, "pers-assets login");
     }
 }
 
@@ -559,17 +543,8 @@ async fn other_env_than_session() {
         ]))
         .await;
 
-    assert_eq!(
-        output.status.code(),
-        Some(STATUS_USAGE),
-        "{}",
-        stderr(&output)
-    );
-    assert!(
-        stderr(&output).contains("the saved session is for"),
-        "{}",
-        stderr(&output)
-    );
+    assert_status(&output, STATUS_USAGE);
+    assert_stderr_has(&output, "the saved session is for");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -595,12 +570,7 @@ async fn unreachable_api_exits_network() {
         ]))
         .await;
 
-    assert_eq!(
-        output.status.code(),
-        Some(STATUS_NETWORK),
-        "{}",
-        stderr(&output)
-    );
+    assert_status(&output, STATUS_NETWORK);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -615,17 +585,8 @@ async fn unknown_session_store_rejected() {
         .await
         .unwrap();
 
-    assert_eq!(
-        output.status.code(),
-        Some(STATUS_USAGE),
-        "{}",
-        stderr(&output)
-    );
-    assert!(
-        stderr(&output).contains("PERS_CLI_SESSION_STORE=file"),
-        "{}",
-        stderr(&output)
-    );
+    assert_status(&output, STATUS_USAGE);
+    assert_stderr_has(&output, "PERS_CLI_SESSION_STORE=file");
 }
 
 /// Without a reachable Secret Service the default store fails with a message that names the
@@ -651,17 +612,8 @@ async fn missing_keychain_says_what_to_do() {
         .await
         .unwrap();
 
-    assert_eq!(
-        output.status.code(),
-        Some(STATUS_AUTH),
-        "{}",
-        stderr(&output)
-    );
-    assert!(
-        stderr(&output).contains("PERS_CLI_SESSION_STORE=env"),
-        "{}",
-        stderr(&output)
-    );
+    assert_status(&output, STATUS_AUTH);
+    assert_stderr_has(&output, "PERS_CLI_SESSION_STORE=env");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -673,12 +625,7 @@ async fn rejected_refresh_exits_auth() {
 
     let output = world.run(strings(&["entities", "campaign"])).await;
 
-    assert_eq!(
-        output.status.code(),
-        Some(STATUS_AUTH),
-        "{}",
-        stderr(&output)
-    );
+    assert_status(&output, STATUS_AUTH);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -692,7 +639,7 @@ async fn server_error_exits_failed() {
         .run(strings(&["--json", "entities", "campaign"]))
         .await;
 
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_status(&output, 1);
     let lines = json_lines(&output);
     assert_eq!(lines.last().unwrap()["error"], "SERVER");
 }
@@ -705,15 +652,11 @@ async fn env_store_meets_rotation() {
     world.sign_in_admin().await;
 
     let first = world.run(strings(&["entities", "campaign"])).await;
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_status(&first, 0);
     let second = world.run(strings(&["entities", "campaign"])).await;
 
-    assert_eq!(second.status.code(), Some(3), "{}", stderr(&second));
-    assert!(
-        stderr(&second).contains("single-use"),
-        "{}",
-        stderr(&second)
-    );
+    assert_status(&second, 3);
+    assert_stderr_has(&second, "single-use");
 }
 
 /// A reader that goes away before the listing is printed (`| head -0`) ends the command
@@ -781,15 +724,15 @@ async fn resume_finishes_killed_upload() {
     let next = world
         .run(strings(&["upload", &entity, &extra.display().to_string()]))
         .await;
-    assert_eq!(next.status.code(), Some(0), "{}", stderr(&next));
+    assert_status(&next, 0);
     let warning = stderr(&next);
     assert!(warning.contains("unfinished"), "{warning}");
     assert!(warning.contains("pers-assets resume"), "{warning}");
 
     let resumed = world.run(strings(&["resume"])).await;
-    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    assert_status(&resumed, 0);
     let listed = world.run(strings(&["ls", &entity])).await;
-    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    assert_status(&listed, 0);
     let listing = stdout(&listed);
     let mut originals: Vec<&str> = listing
         .lines()
@@ -802,12 +745,8 @@ async fn resume_finishes_killed_upload() {
     assert_eq!(originals, expected);
 
     let again = world.run(strings(&["resume"])).await;
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    assert!(
-        stdout(&again).contains("no unfinished uploads"),
-        "{}",
-        stdout(&again)
-    );
+    assert_status(&again, 0);
+    assert_stdout_has(&again, "no unfinished uploads");
 }
 
 /// With the session in a real OS keychain and single-use refresh tokens, four commands started
@@ -834,7 +773,7 @@ async fn keychain_parallel_commands() {
     let logged_in = tokio::task::spawn_blocking(move || login.output().unwrap())
         .await
         .unwrap();
-    assert_eq!(logged_in.status.code(), Some(0), "{}", stderr(&logged_in));
+    assert_status(&logged_in, 0);
 
     let children: Vec<std::process::Child> = (0..4)
         .map(|_| {
@@ -867,5 +806,5 @@ async fn keychain_parallel_commands() {
     let logged_out = tokio::task::spawn_blocking(move || logout.output().unwrap())
         .await
         .unwrap();
-    assert_eq!(logged_out.status.code(), Some(0), "{}", stderr(&logged_out));
+    assert_status(&logged_out, 0);
 }
