@@ -19,6 +19,33 @@ use crate::transfer::Transfer;
 /// Size of the chunks the body is sent in (64 KiB).
 const CHUNK_BYTES: usize = 64 * 1024;
 
+/// Files up to this size are read whole before they are sent. Each read of a streamed file is
+/// a trip to Tokio's blocking threads, which costs more than the copy for a small file.
+const READ_WHOLE_MAX_BYTES: u64 = 1024 * 1024;
+
+/// A file opened for upload: read whole when small, else open for streaming with its size.
+enum Opened {
+    Whole(Bytes),
+    Streamed(std::fs::File, u64),
+}
+
+/// Opens the file at `path` on a blocking thread, and reads it whole when it is at most
+/// [`READ_WHOLE_MAX_BYTES`], all in one trip.
+async fn open_for_upload(path: std::path::PathBuf) -> io::Result<Opened> {
+    let task = tokio::task::spawn_blocking(move || {
+        let mut file = std::fs::File::open(&path)?;
+        let size = file.metadata()?.len();
+        if size > READ_WHOLE_MAX_BYTES {
+            return Ok(Opened::Streamed(file, size));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or_default());
+        std::io::Read::read_to_end(&mut file, &mut bytes)?;
+        Ok(Opened::Whole(Bytes::from(bytes)))
+    });
+    task.await
+        .unwrap_or_else(|error| Err(io::Error::other(format!("the file read stopped: {error}"))))
+}
+
 /// Result of a successful upload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PutOutcome {
@@ -39,8 +66,10 @@ impl Transfer {
     ///
     /// The file size is read once and sent as `Content-Length`; the body streams in 64 KiB
     /// chunks, and `progress` receives the bytes sent so far after each chunk, ending at the
-    /// size. Fails with [`TransferError::Io`] when the file cannot be read or its size changes
-    /// while it is sent, and with [`TransferError::Rejected`] on any non-2xx status.
+    /// size. A file of at most 1 MiB is read whole first, so memory stays bounded by that
+    /// and the chunk size. Fails with [`TransferError::Io`] when the file cannot be read or its
+    /// size changes while it is sent, and with [`TransferError::Rejected`] on any non-2xx
+    /// status.
     #[tracing::instrument(skip_all, fields(url = %url, path = %path.display()), err(level = "warn"))]
     pub async fn put_file(
         &self,
@@ -53,11 +82,18 @@ impl Transfer {
             path: path.to_owned(),
             source,
         };
-        let file = tokio::fs::File::open(path).await.map_err(io_error)?;
-        let size = file.metadata().await.map_err(io_error)?.len();
+        let opened = open_for_upload(path.to_owned()).await.map_err(io_error)?;
         let (events, reports) = mpsc::unbounded_channel();
-
-        let body = reporting_body(file_chunks(file, size), events);
+        let (body, size) = match opened {
+            Opened::Whole(bytes) => {
+                let size = bytes.len() as u64;
+                (reporting_body(byte_chunks(bytes), events), size)
+            }
+            Opened::Streamed(file, size) => {
+                let file = tokio::fs::File::from_std(file);
+                (reporting_body(file_chunks(file, size), events), size)
+            }
+        };
         let request = PutRequest {
             url,
             content_type,
