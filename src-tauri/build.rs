@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "sign_out",
     "session_info",
     "resume_session",
+    "keychain_status",
     "list_entities",
     "gallery",
     "start_upload",

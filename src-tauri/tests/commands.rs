@@ -722,3 +722,74 @@ fn cancelled_job_stores_nothing() {
     // Files already being recorded when the cancel came may finish; the rest must not.
     assert!(stored < 40, "cancel stopped nothing: {stored} of 40 stored");
 }
+
+/// `keychain_status` passes the capability file and tells the sign-in screen whether "remember
+/// me" can work, with the reason when it cannot.
+#[test]
+fn keychain_status_reports_reason() {
+    let missing_dir = tempfile::tempdir().unwrap();
+    let missing = TestApp::start_in(
+        missing_dir.path(),
+        Keychain::unavailable("no Secret Service"),
+        None,
+    );
+    let status = missing.invoke("keychain_status", json!({})).unwrap();
+    assert_eq!(status["available"], false, "{status}");
+    assert!(
+        status["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no Secret Service"),
+        "{status}"
+    );
+
+    let present_dir = tempfile::tempdir().unwrap();
+    let present = TestApp::start_in(present_dir.path(), Keychain::mock("status").unwrap(), None);
+    let status = present.invoke("keychain_status", json!({})).unwrap();
+    assert_eq!(status, json!({ "available": true }));
+}
+
+/// Every command the shell registers has a permission in build.rs and is granted to the main
+/// window, because Tauri rejects a command that the capability file does not allow.
+#[test]
+fn registered_commands_are_permitted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap();
+    let lib = read("src/lib.rs");
+    let handler = lib.split("generate_handler![").nth(1).unwrap();
+    let handler = handler.split(']').next().unwrap();
+    let mut registered: Vec<String> = handler
+        .split(',')
+        .filter_map(|path| path.trim().rsplit("::").next())
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .collect();
+    registered.sort();
+
+    let build = read("build.rs");
+    let listed = build.split("const COMMANDS").nth(1).unwrap();
+    let listed = listed.split("];").next().unwrap();
+    let mut permitted: Vec<String> = listed
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    permitted.sort();
+    assert_eq!(registered, permitted, "build.rs COMMANDS");
+
+    let capabilities: Value = serde_json::from_str(&read("capabilities/default.json")).unwrap();
+    let granted: Vec<&str> = capabilities["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for name in &registered {
+        let permission = format!("allow-{}", name.replace('_', "-"));
+        assert!(
+            granted.contains(&permission.as_str()),
+            "{permission} not granted"
+        );
+    }
+}
