@@ -105,17 +105,30 @@ fn read_input(path: &Path, limits: &Limits) -> Result<Vec<u8>, CliError> {
         path: path.to_owned(),
         source,
     };
+    let too_large = |bytes| CliError::Imaging {
+        path: path.to_owned(),
+        source: ImagingError::FileTooLarge {
+            bytes,
+            max_bytes: limits.max_file_bytes,
+        },
+    };
     let length = std::fs::metadata(path).map_err(read_error)?.len();
     if length > limits.max_file_bytes {
-        return Err(CliError::Imaging {
-            path: path.to_owned(),
-            source: ImagingError::FileTooLarge {
-                bytes: length,
-                max_bytes: limits.max_file_bytes,
-            },
-        });
+        return Err(too_large(length));
     }
-    std::fs::read(path).map_err(read_error)
+    // Devices and pipes report a length of 0, so the read itself stops one byte past the
+    // limit: /dev/zero or an endless pipe fails instead of filling the memory.
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, limits.max_file_bytes.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(read_error)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Returns `path` with the extension of `format`, unless it already has a matching one

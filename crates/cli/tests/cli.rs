@@ -246,3 +246,16 @@ fn corpus_mislabeled_and_broken() {
         assert!(message.contains(reason), "{file}: {message}");
     }
 }
+
+/// A device that never ends, such as /dev/zero, reports length 0. The read stops past the
+/// size limit and fails by name instead of filling the memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_input_rejected() {
+    let result = run(&["predict".as_ref(), "/dev/zero".as_ref()]);
+
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    let message = stderr(&result);
+    assert!(message.contains("/dev/zero"), "{message}");
+    assert!(message.contains("larger than the maximum"), "{message}");
+}
