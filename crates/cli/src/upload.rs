@@ -40,10 +40,8 @@ pub(crate) async fn upload(
 
 /// Resumes the uploads that earlier commands left unfinished in this data dir, and waits
 /// until each of their files is stored or failed. Prints a line and succeeds when there are
-/// none. Fails like [`upload`].
-// NOTE: the journal does not record which process runs a job, so a `resume` started while an
-// `upload` of the same data dir still runs sends that upload's files too. Derived names and
-// the manifest merge keep each file stored once, but both commands report them.
+/// none. Uploads that another command of the same data dir still runs are left to it. Fails
+/// like [`upload`].
 pub(crate) async fn resume(
     context: &Context,
     global: &GlobalArgs,

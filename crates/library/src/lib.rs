@@ -21,6 +21,7 @@ mod error;
 mod events;
 mod gallery;
 pub mod image_cache;
+mod job_lock;
 pub mod journal;
 pub mod manifest;
 mod manifest_batch;
@@ -53,6 +54,7 @@ pub use types::{EntityRef, Gallery, GalleryItem, GallerySource, SessionInfo, Sig
 use catalog::{Catalog, CatalogScope};
 use control::{JobControl, JobRegistry};
 use image_cache::ImageCache;
+use job_lock::JobLock;
 use journal::Journal;
 use manifest_store::ManifestWriter;
 use session::SignedIn;
@@ -125,6 +127,8 @@ pub(crate) struct Inner {
     journal: Journal,
     image_cache: ImageCache,
     prepared_dir: PathBuf,
+    /// Where each running job's lock file is ([`job_lock`]).
+    jobs_dir: PathBuf,
     /// The current session; a watch, so jobs waiting for a sign-in see the new one.
     signed_in: tokio::sync::watch::Sender<Option<Arc<SignedIn>>>,
     jobs: JobRegistry,
@@ -236,6 +240,11 @@ impl Library {
         journal.prune_finished(FINISHED_JOB_RETENTION_MS)?;
         let image_cache = ImageCache::open(&data_dir.join("cache"))?;
         let prepared_dir = data_dir.join("prepared");
+        let jobs_dir = data_dir.join("jobs");
+        std::fs::create_dir_all(&jobs_dir).map_err(|source| LibraryError::Io {
+            path: jobs_dir.clone(),
+            source,
+        })?;
         std::fs::create_dir_all(&prepared_dir).map_err(|source| LibraryError::Io {
             path: prepared_dir.clone(),
             source,
@@ -257,6 +266,7 @@ impl Library {
             journal,
             image_cache,
             prepared_dir,
+            jobs_dir,
             signed_in: tokio::sync::watch::Sender::new(None),
             jobs: JobRegistry::default(),
             prepare_slots: tokio::sync::Semaphore::new(config.prepare_concurrency.max(1)),
@@ -328,6 +338,11 @@ impl Library {
             .journal
             .create_job(&signed_in.environment_key, &entity, &files)?;
         tracing::info!(job = id, %entity, files = files.len(), "upload job queued");
+        let lock = JobLock::try_acquire(&self.inner.jobs_dir, id)?.ok_or_else(|| {
+            LibraryError::InvalidRequest(format!(
+                "upload job {id} is already running in another process; try again"
+            ))
+        })?;
         let journaled = files
             .into_iter()
             .map(|file| journal::JournalFile {
@@ -338,22 +353,28 @@ impl Library {
                 outcome: None,
             })
             .collect();
-        self.spawn_job(id, entity, signed_in, sink, journaled);
+        self.spawn_job(id, entity, signed_in, sink, journaled, lock);
         Ok(id)
     }
 
     /// Lists the unfinished jobs of the signed-in environment in the journal, as
     /// [`Library::resume_jobs`] would resume them, without starting any. A job running in this
-    /// process is left out. Fails when no user is signed in or the journal cannot be read.
+    /// process, or in another one that shares the data dir, is left out. Fails when no user is signed in or the journal cannot be read.
     pub fn unfinished_jobs(&self) -> Result<Vec<UnfinishedJob>, LibraryError> {
         let signed_in = self.current()?;
         let jobs = self
             .inner
             .journal
             .unfinished_jobs(&signed_in.environment_key)?;
-        Ok(jobs
+        let mut open = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let here = self.inner.jobs.contains(job.job_id);
+            if !here && !JobLock::held_elsewhere(&self.inner.jobs_dir, job.job_id)? {
+                open.push(job);
+            }
+        }
+        Ok(open
             .into_iter()
-            .filter(|job| !self.inner.jobs.contains(job.job_id))
             .map(|job| UnfinishedJob {
                 job_id: job.job_id,
                 entity: job.entity,
@@ -372,7 +393,8 @@ impl Library {
     ///
     /// Call it after signing in at start. Files that had ended are reported again as they
     /// ended. The others go on from their journaled stage, and reuse their prepared output when
-    /// it is intact. A job already running in this process is not started twice. Fails when no
+    /// it is intact. A job already running, in this process or in another one that shares the
+    /// data dir ([`job_lock`]), is not started twice. Fails when no
     /// user is signed in or the journal cannot be read.
     pub fn resume_jobs(&self, sink: ProgressSink) -> Result<Vec<JobId>, LibraryError> {
         let signed_in = self.current()?;
@@ -385,6 +407,13 @@ impl Library {
             if self.inner.jobs.contains(job.job_id) {
                 continue;
             }
+            let Some(lock) = JobLock::try_acquire(&self.inner.jobs_dir, job.job_id)? else {
+                tracing::info!(
+                    job = job.job_id,
+                    "another process runs this upload job; leaving it"
+                );
+                continue;
+            };
             tracing::info!(job = job.job_id, entity = %job.entity, files = job.files.len(), "resuming an upload job");
             let sink = Arc::clone(&sink);
             self.spawn_job(
@@ -393,6 +422,7 @@ impl Library {
                 Arc::clone(&signed_in),
                 sink,
                 job.files,
+                lock,
             );
             resumed.push(job.job_id);
         }
@@ -448,6 +478,7 @@ impl Library {
         signed_in: Arc<SignedIn>,
         sink: ProgressSink,
         files: Vec<journal::JournalFile>,
+        lock: JobLock,
     ) {
         let control = JobControl::new();
         self.inner
@@ -462,7 +493,10 @@ impl Library {
             control,
         );
         job.announce(&files);
-        tokio::spawn(job.run(files));
+        tokio::spawn(async move {
+            job.run(files).await;
+            lock.release_finished();
+        });
     }
 
     fn job_control(&self, job_id: JobId) -> Result<Arc<JobControl>, LibraryError> {

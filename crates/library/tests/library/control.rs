@@ -118,3 +118,29 @@ async fn unknown_job_is_an_error() {
     let error = world.library.cancel_job(9999).unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidInput);
 }
+
+/// A second library over the same data dir, as a second process would open it, neither lists
+/// nor resumes a job that the first one runs. The crash harness covers the other half: the lock
+/// of a killed process is released, so its jobs resume.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn job_of_other_process_is_left_alone() {
+    let world = signed_in_world("business").await;
+    let files = tempfile::tempdir().unwrap();
+    let paths = write_distinct_pngs(files.path(), 40, 3);
+    let (job, _receiver) = start_paused(&world, paths);
+
+    let other =
+        pers_library::Library::open(pers_library::LibraryConfig::new(&world.library_dir)).unwrap();
+    other
+        .sign_in(crate::support::sign_in_request(&world.sandbox, "business"))
+        .await
+        .unwrap();
+    assert!(
+        other.unfinished_jobs().unwrap().is_empty(),
+        "job {job} runs elsewhere"
+    );
+    let ignored: pers_library::ProgressSink = Arc::new(|_| {});
+    assert!(other.resume_jobs(ignored).unwrap().is_empty());
+
+    world.library.cancel_job(job).unwrap();
+}
