@@ -19,6 +19,8 @@ pub(crate) const EXIT_AUTH: u8 = 3;
 pub(crate) const EXIT_PARTIAL: u8 = 4;
 /// Exit status when the API or storage could not be reached or the connection failed.
 pub(crate) const EXIT_NETWORK: u8 = 5;
+/// Exit status of an upload stopped with Ctrl-C, 128 plus the number of SIGINT, as shells use.
+pub(crate) const EXIT_INTERRUPTED: u8 = 130;
 
 /// A failed network command, printed as one line on stderr.
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +79,18 @@ pub(crate) enum CommandError {
         total: u32,
     },
 
+    /// Ctrl-C stopped the upload, and the files not yet stored were cancelled.
+    #[error(
+        "interrupted: {cancelled} of {total} files were cancelled and not stored; repeat the \
+         upload to send them (files already stored are skipped)"
+    )]
+    Interrupted {
+        /// Files cancelled.
+        cancelled: u32,
+        /// Files in the upload.
+        total: u32,
+    },
+
     /// A local file could not be written.
     #[error("{}: writing failed: {source}", path.display())]
     Write {
@@ -98,6 +112,7 @@ impl CommandError {
             | CommandError::SessionStore(_)
             | CommandError::SessionExpired => EXIT_AUTH,
             CommandError::PartialUpload { .. } => EXIT_PARTIAL,
+            CommandError::Interrupted { .. } => EXIT_INTERRUPTED,
             CommandError::Write { .. } => EXIT_FAILED,
         }
     }
@@ -112,6 +127,7 @@ impl CommandError {
             CommandError::NoSession | CommandError::SessionExpired => "NOT_SIGNED_IN",
             CommandError::SessionStore(_) => "SESSION_STORE",
             CommandError::PartialUpload { .. } => "PARTIAL_UPLOAD",
+            CommandError::Interrupted { .. } => "CANCELLED",
             CommandError::Write { .. } => "INTERNAL",
         }
     }

@@ -4,7 +4,8 @@
 //! status 1 when it fails. The network commands (`login`, `logout`, `entities`, `upload`,
 //! `resume`, `ls`, `get`) go through `pers-library`, the core the desktop app uses. They exit with the
 //! statuses of [`error`]: 0 ok, 1 failed, 2 invalid argument, 3 not signed in or sign-in
-//! rejected, 4 some files of an upload failed, 5 network. Clap's own checks exit with 2.
+//! rejected, 4 some files of an upload failed, 5 network, 130 interrupted with Ctrl-C. Clap's
+//! own checks exit with 2.
 
 /// Prints a line to standard output like `println!`. When the reader has gone (a closed pipe,
 /// as with `| head`), the command ends quietly with status 0 instead of panicking.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use pers_library::{JobId, UploadEvent};
+use pers_library::{ErrorCode, JobId, UploadEvent};
 
 use crate::output::Output;
 
@@ -23,6 +23,7 @@ pub(crate) struct Progress {
     files: u32,
     done: u32,
     failed: u32,
+    cancelled: u32,
     last_draw: Option<Instant>,
 }
 
@@ -37,6 +38,7 @@ impl Progress {
             files: 0,
             done: 0,
             failed: 0,
+            cancelled: 0,
             last_draw: None,
         }
     }
@@ -90,6 +92,16 @@ impl Progress {
             UploadEvent::FileFailed {
                 job_id,
                 file_id,
+                code: ErrorCode::Cancelled,
+                ..
+            } => {
+                self.cancelled += 1;
+                let line = format!("cancelled {}", self.name(*job_id, *file_id));
+                self.print_line(&line, true);
+            }
+            UploadEvent::FileFailed {
+                job_id,
+                file_id,
                 message,
                 ..
             } => {
@@ -122,6 +134,11 @@ impl Progress {
     /// Returns the number of files that failed so far.
     pub(crate) fn failed(&self) -> u32 {
         self.failed
+    }
+
+    /// Returns the number of files cancelled so far.
+    pub(crate) fn cancelled(&self) -> u32 {
+        self.cancelled
     }
 
     /// Returns the number of files in the jobs.
@@ -171,7 +188,7 @@ impl Progress {
         } else {
             String::new()
         };
-        let ended = self.done + self.failed;
+        let ended = self.done + self.failed + self.cancelled;
         let mut stderr = std::io::stderr().lock();
         let _ = write!(
             stderr,

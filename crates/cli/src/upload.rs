@@ -113,11 +113,17 @@ fn event_channel() -> (ProgressSink, UnboundedReceiver<UploadEvent>) {
 fn outcome(ending: JobEnding, progress: &Progress) -> Result<(), CommandError> {
     match ending {
         JobEnding::SessionExpired => Err(CommandError::SessionExpired),
-        JobEnding::Finished if progress.failed() > 0 => Err(CommandError::PartialUpload {
-            failed: progress.failed(),
+        JobEnding::Interrupted if progress.cancelled() > 0 => Err(CommandError::Interrupted {
+            cancelled: progress.cancelled(),
             total: progress.files(),
         }),
-        JobEnding::Finished => Ok(()),
+        JobEnding::Finished | JobEnding::Interrupted if progress.failed() > 0 => {
+            Err(CommandError::PartialUpload {
+                failed: progress.failed(),
+                total: progress.files(),
+            })
+        }
+        JobEnding::Finished | JobEnding::Interrupted => Ok(()),
     }
 }
 
@@ -125,6 +131,8 @@ fn outcome(ending: JobEnding, progress: &Progress) -> Result<(), CommandError> {
 enum JobEnding {
     /// Every file ended.
     Finished,
+    /// Ctrl-C cancelled the files not yet being recorded, and every file ended.
+    Interrupted,
     /// The session expired and the jobs were cancelled.
     SessionExpired,
 }
@@ -167,6 +175,8 @@ async fn follow_jobs(
     }
     if expired {
         JobEnding::SessionExpired
+    } else if interrupted {
+        JobEnding::Interrupted
     } else {
         JobEnding::Finished
     }

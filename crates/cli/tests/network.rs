@@ -808,3 +808,51 @@ async fn keychain_parallel_commands() {
         .unwrap();
     assert_status(&logged_out, 0);
 }
+
+/// Ctrl-C (SIGINT) during an upload cancels the files not yet stored, lists them as cancelled
+/// rather than failed, and exits with 130.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_upload_exits_130() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let entity = world.first_campaign().await;
+    let files = tempfile::tempdir().unwrap();
+    let paths: Vec<PathBuf> = (0..10)
+        .map(|seed| write_png(files.path(), &format!("slow {seed}.png"), seed * 20))
+        .collect();
+    world
+        .sandbox
+        .faults()
+        .add_latency(
+            pers_sandbox::Route::new("POST", "/v2/files/entity-storage-url"),
+            std::time::Duration::from_millis(300),
+        )
+        .unwrap();
+    let mut command = world.command();
+    command
+        .args(["upload", &entity, "--concurrency", "1"])
+        .args(&paths)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+
+    let signal = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signal.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+
+    assert_status(&output, 130);
+    assert_stderr_has(&output, "cancelled slow");
+    assert_stderr_has(&output, "interrupted:");
+    assert!(
+        !stderr(&output).contains("failed slow"),
+        "{}",
+        stderr(&output)
+    );
+}
