@@ -5,7 +5,7 @@ use pers_library::{EntityRef, EntityType};
 use crate::args::{EntitiesArgs, EntityTypeArg, GlobalArgs};
 use crate::connect::Context;
 use crate::error::CommandError;
-use crate::output::Output;
+use crate::output::{Output, printable};
 
 /// The entity type names `TYPE/ID` accepts, in the order of the help text.
 const TYPE_NAMES: &str = "campaign, token, redemption, business, tenant, user";
@@ -30,7 +30,11 @@ pub(crate) async fn entities(
                 Some(false) => "inactive",
                 None => "-",
             };
-            say!("{}\t{state}\t{}", entity.id, entity.display_name);
+            say!(
+                "{}\t{state}\t{}",
+                printable(&entity.id),
+                printable(&entity.display_name)
+            );
         }
     }
     Ok(())

@@ -9,7 +9,7 @@ use crate::args::{GetArgs, GlobalArgs, LsArgs};
 use crate::connect::Context;
 use crate::entities::parse_entity;
 use crate::error::CommandError;
-use crate::output::Output;
+use crate::output::{Output, printable};
 
 /// Prints an entity's assets, newest first: stored name, size in bytes, content type and the
 /// original name. A notice about an incomplete list goes to stderr.
@@ -35,10 +35,10 @@ pub(crate) async fn ls(
         } else {
             say!(
                 "{}\t{}\t{}\t{}",
-                item.file_name,
+                printable(&item.file_name),
                 item.size_bytes,
-                item.content_type,
-                item.original_name
+                printable(&item.content_type),
+                printable(&item.original_name)
             );
         }
     }

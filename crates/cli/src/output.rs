@@ -26,6 +26,24 @@ impl Output {
     }
 }
 
+/// Returns `text` with its control characters (tab, newline, escape and the others) written as
+/// Rust escapes such as `\t` or `\u{1b}`, so that a name from the shared manifest, which any
+/// client can write, cannot break a tab-separated line or send commands to the terminal.
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for character in text.chars() {
+        if character.is_control() {
+            escaped.extend(character.escape_default());
+        } else {
+            escaped.push(character);
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
+}
+
 /// Writes `line` and a newline to standard output; see the `say!` macro. A closed pipe ends
 /// the process with status 0, and any other write error is reported on standard error.
 pub(crate) fn print_line(line: std::fmt::Arguments<'_>) {
@@ -36,5 +54,17 @@ pub(crate) fn print_line(line: std::fmt::Arguments<'_>) {
             std::process::exit(0);
         }
         eprintln!("pers-assets: could not write to standard output: {error}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("tab\there\nnew"), "tab\\there\\nnew");
+        assert_eq!(printable("\u{1b}[31mred"), "\\u{1b}[31mred");
+        assert_eq!(printable("café 写真.png"), "café 写真.png");
     }
 }

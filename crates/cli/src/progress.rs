@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use pers_library::{ErrorCode, JobId, UploadEvent};
 
-use crate::output::Output;
+use crate::output::{Output, printable};
 
 /// Shortest time between two redraws of the progress line.
 const REDRAW_INTERVAL: Duration = Duration::from_millis(100);
@@ -106,13 +106,20 @@ impl Progress {
                 ..
             } => {
                 self.failed += 1;
-                let name = self.name(*job_id, *file_id);
+                let raw_name = self
+                    .names
+                    .get(&(*job_id, *file_id))
+                    .map_or("?", String::as_str);
                 // The core's messages about one file usually start with its name already.
                 let reason = message
-                    .strip_prefix(name)
+                    .strip_prefix(raw_name)
                     .and_then(|rest| rest.strip_prefix(": "))
                     .unwrap_or(message);
-                let line = format!("pers-assets: failed {name}: {reason}");
+                let line = format!(
+                    "pers-assets: failed {}: {}",
+                    printable(raw_name),
+                    printable(reason)
+                );
                 self.print_line(&line, true);
             }
             UploadEvent::SessionExpired { .. } => {
@@ -146,10 +153,11 @@ impl Progress {
         self.files
     }
 
-    fn name(&self, job_id: JobId, file_id: u32) -> &str {
+    /// Returns the file's original name with its control characters escaped.
+    fn name(&self, job_id: JobId, file_id: u32) -> std::borrow::Cow<'_, str> {
         self.names
             .get(&(job_id, file_id))
-            .map_or("?", String::as_str)
+            .map_or(std::borrow::Cow::Borrowed("?"), |name| printable(name))
     }
 
     /// Prints a lasting line (stdout, or stderr for errors) above the progress line.
