@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::LibraryError;
 
+/// Counts the cache writes of this process, to name each write's partial file.
+static PARTIAL_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Long edge of gallery thumbnails, in pixels.
 pub const THUMBNAIL_MAX_EDGE_PX: u32 = 320;
 
@@ -92,7 +95,13 @@ impl ImageCache {
             .map_or("bin", |(extension, _)| *extension);
         let folder = self.root.join(rendition.folder());
         let final_path = folder.join(format!("{sha256}.{extension}"));
-        let partial_path = folder.join(format!("{sha256}.{extension}.partial"));
+        // Two files with the same prepared bytes can be cached at once, so each write has a
+        // partial file of its own; the renames then replace one identical file with another.
+        let writer = PARTIAL_WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let partial_path = folder.join(format!(
+            "{sha256}.{extension}.{}-{writer}.partial",
+            std::process::id()
+        ));
         std::fs::write(&partial_path, bytes)
             .and_then(|()| std::fs::rename(&partial_path, &final_path))
             .map_err(|source| LibraryError::Io {
@@ -163,6 +172,34 @@ mod tests {
     use super::*;
 
     const HASH: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn same_image_stored_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = std::sync::Arc::new(ImageCache::open(dir.path()).unwrap());
+        let writers: Vec<_> = (0..8)
+            .map(|_| {
+                let cache = std::sync::Arc::clone(&cache);
+                std::thread::spawn(move || {
+                    for _ in 0..50 {
+                        cache
+                            .store(Rendition::Thumbnail, HASH, "image/png", b"png")
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+
+        let key = ImageCache::key(Rendition::Thumbnail, HASH);
+        assert_eq!(cache.read(&key).unwrap().bytes, b"png");
+        let leftovers = std::fs::read_dir(dir.path().join(Rendition::Thumbnail.folder()))
+            .unwrap()
+            .count();
+        assert_eq!(leftovers, 1, "no partial file is left");
+    }
 
     #[test]
     fn stored_image_reads_back() {
