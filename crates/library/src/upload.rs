@@ -200,10 +200,15 @@ impl UploadJob {
         let (stage, outcome) = match self.store_file(&file).await {
             Ok(stored) => (stored.stage, stored.outcome),
             Err(error) => {
-                tracing::warn!(job = self.id, file = %file.file.name, %error, "file failed");
                 let stage = match error {
-                    LibraryError::Cancelled { .. } => FileStage::Cancelled,
-                    _ => FileStage::Failed,
+                    LibraryError::Cancelled { .. } => {
+                        tracing::info!(job = self.id, file = %file.file.name, "file cancelled");
+                        FileStage::Cancelled
+                    }
+                    _ => {
+                        tracing::warn!(job = self.id, file = %file.file.name, %error, "file failed");
+                        FileStage::Failed
+                    }
                 };
                 let outcome = Outcome::Failed {
                     code: error.code(),

@@ -104,6 +104,7 @@ describe('job controls', () => {
     );
     expect(within(rowNamed('b.jpg')).queryByTestId(testIds.uploadRowCancel)).toBeNull();
     expect(within(rowNamed('b.jpg')).queryByTestId(testIds.uploadRowRetry)).toBeNull();
+    expect(within(rowNamed('b.jpg')).queryByTestId(testIds.uploadRowError)).toBeNull();
     const summary = screen.getByTestId(testIds.uploadBatch).textContent ?? '';
     expect(summary).toContain('1 cancelled');
     expect(summary).not.toContain('failed');
