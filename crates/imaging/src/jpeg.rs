@@ -12,8 +12,10 @@ pub(crate) fn has_end_of_image(bytes: &[u8]) -> bool {
         return true;
     };
     // Entropy-coded data stuffs every 0xFF data byte as FF 00, so FF D9 can only be a marker.
+    // The search runs from the end, where the marker of a complete file is.
     bytes[scan_start..]
         .windows(2)
+        .rev()
         .any(|pair| pair == [0xFF, 0xD9])
 }
 
