@@ -31,8 +31,8 @@ pub(crate) fn choose_scale(width: u32, height: u32, presets: &[Preset]) -> u32 {
 ///
 /// 1/4 and 1/8 leave at least 2x for the Lanczos3 resample, because libjpeg's reduced IDCT
 /// filters less well than Lanczos3 and aliases fine texture when little is left after it.
-/// 1/2 leaves at least 1.5x, which costs about 0.002 SSIM and halves the decode time of a
-/// 24 MP photo at 1600 px. Measured with the SSIM of `scripts/bench-imaging.sh` (against
+/// 1/2 leaves at least 1.5x. At 1600 px from 24 MP (1.9x left) it costs 0.003 SSIM and
+/// takes 0.16 s where full size takes 0.22 s. Measured with the SSIM of `scripts/bench-imaging.sh` (against
 /// libvips 8.14's `vips thumbnail` output of the same size, which itself decodes at 1/2, 1/4
 /// or 1/8 from 4x, 8x and 16x), on a smooth 6000x4500 JPEG upscaled from the corpus' 12 MP
 /// photo, that photo (4032x3024), and a 7008x3005 JPEG of sea waves upscaled from
@@ -51,9 +51,10 @@ pub(crate) fn choose_scale(width: u32, height: u32, presets: &[Preset]) -> u32 {
 /// | 256 px from 24 MP | 23.4 | 1/8 | 0.983 | full | 0.983 |
 ///
 /// On the waves, libvips' own full-size Lanczos3 (`vips resize`) scores 0.968 against
-/// `vips thumbnail` at 1600 px, so values below 0.97 there come from the reference. The
-/// factors without SIMD in libjpeg-turbo 2.1 (3/8, 5/8, 3/4, 7/8) were slower: 5/8 for
-/// 1600 px from 24 MP took 0.19 s, 1/2 took 0.16 s and full size 0.22 s.
+/// `vips thumbnail` at 1600 px, so values below 0.97 there come from the reference. For
+/// 1600 px from 24 MP, libjpeg-turbo 2.1's scales without SIMD code were slower than 1/2
+/// (0.16 s): 5/8 took 0.19 s and 3/4 0.21 s, against 0.22 s at full size. 3/8 (0.14 s) left
+/// only 1.4x for the resample and scored 0.979 before the crop was scaled exactly.
 fn scale_for_reduction(reduction: f64) -> u32 {
     match reduction {
         r if r >= 16.0 => 1,
