@@ -37,10 +37,10 @@ pub(crate) struct DecodedJpeg {
 /// before any pixel buffer is allocated. `choose_scale` gets the upright size and returns the
 /// decoding scale in eighths (1, 2, 4 or 8). A YCbCr or greyscale JPEG is then decoded at that
 /// scale by libjpeg-turbo ([`jpeg_scaled::decode_scaled`]). When libjpeg-turbo cannot read
-/// the header or warns of damage, zune-jpeg in strict mode decodes it at full size and
-/// decides whether it is corrupt. CMYK and YCCK are decoded at full size by zune-jpeg and converted
-/// to sRGB through the embedded CMYK profile, or without one through zune-jpeg's own
-/// conversion. 12-bit and lossless JPEGs fail with [`ImagingError::Decode`].
+/// the header or warns of anything but missing data, zune-jpeg in strict mode decodes it at
+/// full size and decides whether it is corrupt. CMYK and YCCK are decoded at full size by
+/// zune-jpeg and converted to sRGB through the embedded CMYK profile, or without one through
+/// zune-jpeg's own conversion. 12-bit and lossless JPEGs fail with [`ImagingError::Decode`].
 pub(crate) fn decode_jpeg(
     bytes: &[u8],
     limits: &Limits,

@@ -9,6 +9,10 @@ use crate::geometry;
 use crate::options::Preset;
 use crate::turbo;
 
+/// Text of libjpeg's JWRN_HIT_MARKER warning (jerror.h in libjpeg-turbo 2.1): a marker or
+/// the end of the data came before the scan's last block.
+const MISSING_DATA_WARNING: &str = "premature end of data segment";
+
 /// Picks the decoding scale, in eighths (1 to 8), for an upright `width`x`height` JPEG and
 /// every preset in `presets`. The preset that reduces least decides.
 pub(crate) fn choose_scale(width: u32, height: u32, presets: &[Preset]) -> u32 {
@@ -70,16 +74,17 @@ fn scale_for_reduction(reduction: f64) -> u32 {
 ///
 /// Returns `Ok(None)` when the caller must decode with zune-jpeg in strict mode instead:
 /// when libjpeg-turbo cannot read the header (such as a chroma subsampling TurboJPEG 2.1 does
-/// not name), and when decoding stops at a libjpeg warning. libjpeg warns both for damage
-/// (a bit flip shows as "148 extraneous bytes before marker 0xd9") and for harmless quirks
-/// (a few stray bytes before a marker, as some Motion-JPEG encoders write), and zune-jpeg's
-/// strict mode tells the two apart: it rejects bad Huffman codes and stray markers.
+/// not name), and when decoding stops at a libjpeg warning other than missing data. libjpeg
+/// warns both for damage (a bit flip shows as "148 extraneous bytes before marker 0xd9")
+/// and for harmless quirks (a few stray bytes before a marker, as some Motion-JPEG encoders
+/// write), and zune-jpeg's strict mode tells the two apart: it rejects bad Huffman codes.
 ///
 /// # Errors
 ///
-/// [`ImagingError::Decode`] with "corrupt JPEG data" for a fatal libjpeg error, a
-/// progressive JPEG with more than 500 scans, and headers whose sizes disagree between the
-/// two decoders.
+/// [`ImagingError::Decode`] with "corrupt JPEG data" for a fatal libjpeg error, for scan
+/// data that ends before its last block (libjpeg's "premature end of data segment", which it
+/// would fill with grey, and zune-jpeg in strict mode accepts), for a progressive JPEG with
+/// more than 500 scans, and for headers whose sizes disagree between the two decoders.
 pub(crate) fn decode_scaled(
     bytes: &[u8],
     width: u32,
@@ -108,7 +113,7 @@ pub(crate) fn decode_scaled(
         bytes, header, eighths, layout,
     ) {
         Ok(decoded) => decoded,
-        Err(error) if error.warning => {
+        Err(error) if error.warning && !error.message.contains(MISSING_DATA_WARNING) => {
             tracing::debug!(warning = %error.message, "libjpeg warned, so zune-jpeg decodes in strict mode");
             return Ok(None);
         }
