@@ -9,10 +9,11 @@
 #   RUNS  timed runs per case, the median is reported (default 5)
 #
 # Inputs are made in a temporary folder from the shared corpus (../shared/corpus beside
-# the repository, or $PERS_IMAGING_CORPUS when set): a 24 MP JPEG (6000x4000) upscaled from a 12 MP photo with libvips, and
-# the corpus' 12 MP photo. The batch is made from three corpus photos resized with
-# `vips resize` to 12, 12.2, ... 24 MP, so no two are alike. Needs libvips-tools,
-# imagemagick and GNU time (`apt-get install libvips-tools imagemagick time`). Builds
+# the repository, or $PERS_IMAGING_CORPUS when set): a 27 MP JPEG (6000x4500, the 24 MP
+# case) upscaled from a 12 MP photo with libvips, and the corpus' 12 MP photo. The batch is
+# made from three corpus photos resized with `vips resize` to 12, 12.2, ... 24 MP, so no two
+# are alike. Needs libvips-tools, imagemagick and GNU time
+# (`apt-get install libvips-tools imagemagick time`). Builds
 # pers-assets and the `ssim` example of pers-imaging in release mode.
 set -euo pipefail
 

@@ -9,7 +9,7 @@ use image::{DynamicImage, ImageDecoder, ImageReader};
 use crate::error::ImagingError;
 use crate::format::SourceFormat;
 use crate::jpeg_decode::decode_jpeg;
-use crate::jpeg_scaled::choose_shrink;
+use crate::jpeg_scaled::choose_scale;
 use crate::options::{Limits, Preset};
 
 /// Reason given when a decoder panics on malformed data.
@@ -22,6 +22,9 @@ pub(crate) struct Decoded {
     pub image: DynamicImage,
     /// Width and height of the source as displayed, at full scale.
     pub display_size: (u32, u32),
+    /// Factor from `display_size` to the decoded pixels: 1.0, or N/8 after a scaled JPEG
+    /// decode.
+    pub scale: f64,
     /// EXIF orientation that was applied, 1 to 8.
     pub orientation: u8,
     /// Embedded ICC profile not yet applied to `image`.
@@ -106,6 +109,7 @@ fn decode_unguarded(
 
     Ok(Decoded {
         display_size: (image.width(), image.height()),
+        scale: 1.0,
         image,
         orientation: orientation.to_exif(),
         icc_profile,
@@ -119,7 +123,7 @@ fn decode_jpeg_upright(
     presets: &[Preset],
 ) -> Result<Decoded, ImagingError> {
     let decoded = decode_jpeg(bytes, limits, |width, height| {
-        choose_shrink(width, height, presets)
+        choose_scale(width, height, presets)
     })?;
     let orientation = exif_orientation(decoded.exif.as_deref());
     let mut image = decoded.image;
@@ -133,6 +137,7 @@ fn decode_jpeg_upright(
     Ok(Decoded {
         image,
         display_size,
+        scale: f64::from(decoded.scale_eighths) / 8.0,
         orientation: orientation.to_exif(),
         icc_profile: decoded.icc_profile,
         exif: decoded.exif,

@@ -1,12 +1,13 @@
 //! JPEG, PNG and WebP encoding from pixels, with an optional EXIF block and nothing else.
 
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder};
 
 use crate::error::ImagingError;
 use crate::format::OutputFormat;
+use crate::jpeg;
 use crate::resize::Pixels;
+use crate::turbo::{self, Layout};
 
 /// Longest side libwebp 1.x encodes.
 pub(crate) const WEBP_MAX_SIDE: u32 = 16_383;
@@ -26,7 +27,8 @@ pub(crate) struct EncodeSettings {
 /// Encodes `pixels`, which must already be opaque RGB for JPEG.
 ///
 /// Only pixels and `settings.exif` are passed to the encoders, so the output has no XMP, IPTC
-/// or ICC data. `image`'s JPEG encoder adds a JFIF APP0 segment. WebP output never carries
+/// or ICC data. JPEG is encoded by libjpeg-turbo, which writes a JFIF APP0 segment, with the
+/// EXIF block in an APP1 segment after it. WebP output never carries
 /// EXIF, because the `webp` crate's simple encoder writes no metadata chunks.
 pub(crate) fn encode(pixels: &Pixels, settings: EncodeSettings) -> Result<Vec<u8>, ImagingError> {
     let (width, height) = pixels.dimensions();
@@ -38,14 +40,23 @@ pub(crate) fn encode(pixels: &Pixels, settings: EncodeSettings) -> Result<Vec<u8
     let mut bytes = Vec::new();
     match format {
         OutputFormat::Jpeg => {
-            let mut encoder =
-                JpegEncoder::new_with_quality(&mut bytes, settings.jpeg_quality.clamp(1, 100));
+            let Pixels::Rgb(_) = pixels else {
+                return Err(encode_error(
+                    format,
+                    "JPEG output needs opaque pixels".to_owned(),
+                ));
+            };
+            bytes = turbo::compress(samples, width, height, Layout::Rgb, settings.jpeg_quality)
+                .map_err(|error| encode_error(format, error.message))?;
             if let Some(exif) = settings.exif {
-                set_exif(&mut encoder, exif);
+                bytes = jpeg::insert_exif(&bytes, &exif).unwrap_or_else(|| {
+                    tracing::warn!(
+                        exif_bytes = exif.len(),
+                        "the EXIF block does not fit in one JPEG segment, so it is dropped"
+                    );
+                    bytes
+                });
             }
-            encoder
-                .write_image(samples, width, height, color)
-                .map_err(|error| encode_error(format, error.to_string()))?;
         }
         OutputFormat::Png => {
             let mut encoder = PngEncoder::new_with_quality(

@@ -15,23 +15,24 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// Scales the crop from a `full` source size to the `decoded` size of a source decoded at
-    /// a reduced scale. The content and canvas sizes stay the same.
-    pub(crate) fn scaled_to(self, full: (u32, u32), decoded: (u32, u32)) -> Self {
-        if full == decoded {
+    /// Scales the crop by `scale`, the factor from the full source size to a source decoded at
+    /// a reduced scale, whose size is `decoded`. The content and canvas sizes stay the same.
+    ///
+    /// The crop is scaled by the exact decoding factor, not by the ratio of the rounded-up
+    /// decoded size to the full size. libjpeg decodes a 3005-row JPEG at 1/2 to 1503 rows whose
+    /// last row stands for one source row, so the whole image is 1502.5 rows there.
+    pub(crate) fn scaled_to(self, scale: f64, decoded: (u32, u32)) -> Self {
+        if scale == 1.0 {
             return self;
         }
-        let horizontal = f64::from(decoded.0) / f64::from(full.0.max(1));
-        let vertical = f64::from(decoded.1) / f64::from(full.1.max(1));
         let [left, top, width, height] = self.crop;
+        let (left, top) = (left * scale, top * scale);
+        // The clamp removes the rounding error of the products, which can put the far edge a
+        // fraction of a pixel outside the decoded image and make the resizer reject the crop.
+        let width = (width * scale).min(f64::from(decoded.0) - left);
+        let height = (height * scale).min(f64::from(decoded.1) - top);
         Self {
-            // The decoded sides are rounded up, so the scaled crop stays inside them.
-            crop: [
-                left * horizontal,
-                top * vertical,
-                width * horizontal,
-                height * vertical,
-            ],
+            crop: [left, top, width, height],
             ..self
         }
     }
@@ -144,6 +145,26 @@ mod tests {
             upscale,
             ..Preset::default()
         }
+    }
+
+    #[test]
+    fn scaled_crop_exact_factor() {
+        // 4571x3429 decoded at 1/2 is 2286x1715 pixels, the last column and row standing for
+        // one source pixel each.
+        let full = plan(4571, 3429, &Preset::default());
+        let [left, top, width, height] = full.scaled_to(0.5, (2286, 1715)).crop;
+        assert_eq!([left, top], [0.0, 0.0]);
+        assert_eq!(width, 2285.5);
+        assert_eq!(height, 1714.5);
+    }
+
+    #[test]
+    fn scaled_crop_inside_decoded() {
+        let scale = 0.1;
+        let full = plan(1001, 1001, &Preset::default());
+        let [left, top, width, height] = full.scaled_to(scale, (100, 100)).crop;
+        assert!(left + width <= 100.0, "{width}");
+        assert!(top + height <= 100.0, "{height}");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Structural check of JPEG data that the decoder does not make.
+//! Structural work on JPEG data: the truncation check the decoder does not make, and
+//! inserting an EXIF segment into encoded output.
 
 /// Returns false when the JPEG data has a start-of-scan marker but no end-of-image marker
 /// after it, which is how a truncated file looks.
@@ -11,9 +12,40 @@ pub(crate) fn has_end_of_image(bytes: &[u8]) -> bool {
         return true;
     };
     // Entropy-coded data stuffs every 0xFF data byte as FF 00, so FF D9 can only be a marker.
+    // The search runs from the end, where the marker of a complete file is.
     bytes[scan_start..]
         .windows(2)
+        .rev()
         .any(|pair| pair == [0xFF, 0xD9])
+}
+
+/// Returns `jpeg` with `exif` (a TIFF structure) inserted as an `Exif\0\0` APP1 segment
+/// after SOI and the JFIF APP0 segment if there is one.
+///
+/// Returns `None` when `jpeg` does not start with SOI or `exif` is too long for one segment
+/// (65,527 bytes after the prefix).
+pub(crate) fn insert_exif(jpeg: &[u8], exif: &[u8]) -> Option<Vec<u8>> {
+    const PREFIX: &[u8] = b"Exif\0\0";
+    if !jpeg.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    // The length field counts itself (2 bytes), the prefix and the data.
+    let length = u16::try_from(2 + PREFIX.len() + exif.len()).ok()?;
+    let mut position = 2;
+    if jpeg.get(2..4) == Some(&[0xFF, 0xE0]) {
+        let high = *jpeg.get(4)?;
+        let low = *jpeg.get(5)?;
+        position = 4 + usize::from(u16::from_be_bytes([high, low]));
+    }
+    let (head, tail) = jpeg.split_at_checked(position)?;
+    let mut output = Vec::with_capacity(jpeg.len() + usize::from(length) + 2);
+    output.extend_from_slice(head);
+    output.extend_from_slice(&[0xFF, 0xE1]);
+    output.extend_from_slice(&length.to_be_bytes());
+    output.extend_from_slice(PREFIX);
+    output.extend_from_slice(exif);
+    output.extend_from_slice(tail);
+    Some(output)
 }
 
 /// Walks the marker segments after SOI and returns the offset of the first SOS marker.
@@ -45,6 +77,7 @@ fn find_first_scan(bytes: &[u8]) -> Option<usize> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -72,6 +105,25 @@ mod tests {
         ];
         bytes.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x12, 0x34]);
         assert!(!has_end_of_image(&bytes));
+    }
+
+    #[test]
+    fn exif_after_jfif() {
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x03, 0x4A, 0xFF, 0xD9];
+        let output = insert_exif(&jpeg, &[1, 2]).unwrap();
+        assert_eq!(&output[..7], &jpeg[..7]);
+        assert_eq!(&output[7..11], &[0xFF, 0xE1, 0x00, 0x0A]);
+        assert_eq!(&output[11..17], b"Exif\0\0");
+        assert_eq!(&output[17..19], &[1, 2]);
+        assert_eq!(&output[19..], &[0xFF, 0xD9]);
+    }
+
+    #[test]
+    fn exif_too_long_rejected() {
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xD9];
+        assert!(insert_exif(&jpeg, &vec![0; 65_528]).is_none());
+        assert!(insert_exif(&jpeg, &vec![0; 65_527]).is_some());
+        assert!(insert_exif(b"not a jpeg", &[]).is_none());
     }
 
     #[test]

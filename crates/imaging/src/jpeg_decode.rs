@@ -27,21 +27,24 @@ pub(crate) struct DecodedJpeg {
     pub exif: Option<Vec<u8>>,
     /// Stored width and height in the header, before scaling and orientation.
     pub stored_size: (u32, u32),
+    /// Decoding scale in eighths: 8 for full size, 4 for 1/2 and so on.
+    pub scale_eighths: u32,
 }
 
-/// Decodes a JPEG in strict mode, so corrupt entropy-coded data is an error.
+/// Decodes a JPEG, rejecting corrupt or truncated data.
 ///
-/// The header dimensions are checked against `limits` before any pixel buffer is allocated.
-/// `choose_shrink` gets the upright size and returns the scale denominator (1, 2, 4 or 8).
-/// Above 1, a YCbCr or greyscale JPEG is decoded at that scale by
-/// [`jpeg_scaled::decode_scaled`], and CMYK and YCCK are still decoded at full size.
-/// CMYK and YCCK data is converted to sRGB through the embedded CMYK profile, or without one
-/// through zune-jpeg's own conversion. 12-bit, lossless and arithmetic-coded JPEGs are not
-/// supported by zune-jpeg 0.5 and fail with [`ImagingError::Decode`].
+/// zune-jpeg (strict mode) reads the header, whose dimensions are checked against `limits`
+/// before any pixel buffer is allocated. `choose_scale` gets the upright size and returns the
+/// decoding scale in eighths (1, 2, 4 or 8). A YCbCr or greyscale JPEG is then decoded at that
+/// scale by libjpeg-turbo ([`jpeg_scaled::decode_scaled`]). When libjpeg-turbo cannot read
+/// the header or warns of anything but missing data, zune-jpeg in strict mode decodes it at
+/// full size and decides whether it is corrupt. CMYK and YCCK are decoded at full size by
+/// zune-jpeg and converted to sRGB through the embedded CMYK profile, or without one through
+/// zune-jpeg's own conversion. 12-bit and lossless JPEGs fail with [`ImagingError::Decode`].
 pub(crate) fn decode_jpeg(
     bytes: &[u8],
     limits: &Limits,
-    choose_shrink: impl FnOnce(u32, u32) -> u32,
+    choose_scale: impl FnOnce(u32, u32) -> u32,
 ) -> Result<DecodedJpeg, ImagingError> {
     let header_options = DecoderOptions::new_safe()
         .set_strict_mode(true)
@@ -75,14 +78,19 @@ pub(crate) fn decode_jpeg(
     } else {
         (width, height)
     };
-    let shrink = choose_shrink(upright_width, upright_height);
-    if shrink > 1 && !cmyk {
-        let image = jpeg_scaled::decode_scaled(bytes, width, height, shrink)?;
+    let eighths = choose_scale(upright_width, upright_height);
+    let scaled = if cmyk {
+        None
+    } else {
+        jpeg_scaled::decode_scaled(bytes, width, height, eighths)?
+    };
+    if let Some(image) = scaled {
         return Ok(DecodedJpeg {
             image,
             icc_profile,
             exif,
             stored_size: (width, height),
+            scale_eighths: eighths,
         });
     }
     let cmyk_profile = icc_profile
@@ -128,6 +136,7 @@ pub(crate) fn decode_jpeg(
         icc_profile,
         exif,
         stored_size: (width, height),
+        scale_eighths: 8,
     })
 }
 

@@ -24,9 +24,13 @@
 //! its metadata chunks, up to [`Limits::max_passthrough_bytes`]. [`PreparedImage::animation`]
 //! reports which happened, as an [`AnimationHandling`].
 //!
-//! JPEG is decoded in zune-jpeg's strict mode: a truncated file, one with no end-of-image
-//! marker after its scan data, and corrupt entropy-coded data (bad Huffman codes, stray
-//! markers) are rejected with [`ImagingError::Decode`], never decoded with damage.
+//! JPEG is decoded by libjpeg-turbo (the system library, at 1/2, 1/4 or 1/8 scale when the
+//! output is small enough), and by zune-jpeg in strict mode for CMYK and YCCK and for files
+//! on which libjpeg warns of anything but missing data. A truncated file, one with no
+//! end-of-image marker after its scan data, scan data that ends before its last block, and
+//! corrupt entropy-coded data (bad Huffman codes, stray markers) are rejected with
+//! [`ImagingError::Decode`]. Damage that neither decoder detects, such as a flipped bit in a
+//! coefficient, is decoded as it is.
 
 mod animation;
 mod color;
@@ -48,6 +52,7 @@ mod prepare;
 mod presets;
 mod resize;
 mod svg;
+mod turbo;
 
 pub use animation::AnimationHandling;
 pub use error::ImagingError;

@@ -149,6 +149,7 @@ fn decode_svg(bytes: &[u8], limits: &Limits) -> Result<Decoded, ImagingError> {
     let image = catch_decoder_panic(SourceFormat::Svg, || svg::rasterise(bytes, limits))?;
     Ok(Decoded {
         display_size: (image.width(), image.height()),
+        scale: 1.0,
         image,
         orientation: 1,
         icc_profile: None,
@@ -162,6 +163,8 @@ struct Source {
     pixels: Pixels,
     /// Width and height of the source as displayed, at full scale.
     display_size: (u32, u32),
+    /// Factor from `display_size` to `pixels`, 1.0 unless a JPEG was decoded at N/8.
+    scale: f64,
     format: SourceFormat,
     orientation: u8,
     icc_profile: Option<Vec<u8>>,
@@ -173,6 +176,7 @@ impl Source {
         Self {
             pixels: Pixels::from_image(decoded.image),
             display_size: decoded.display_size,
+            scale: decoded.scale,
             format,
             orientation: decoded.orientation,
             icc_profile: decoded.icc_profile,
@@ -183,7 +187,7 @@ impl Source {
     fn render(&self, preset: &Preset) -> Result<PreparedImage, ImagingError> {
         let (source_width, source_height) = self.display_size;
         let plan = geometry::plan(source_width, source_height, preset);
-        let plan = plan.scaled_to(self.display_size, self.pixels.dimensions());
+        let plan = plan.scaled_to(self.scale, self.pixels.dimensions());
         let format = choose_format(preset.format, self.format, self.pixels.has_alpha());
         let mut pixels = self
             .pixels

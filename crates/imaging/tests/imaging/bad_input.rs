@@ -346,3 +346,67 @@ fn corpus_corrupt_jpeg_scaled_rejected() {
         }
     }
 }
+
+/// Returns the position of the end-of-image marker, which `jpeg()` writes last.
+fn end_of_image(bytes: &[u8]) -> usize {
+    assert_eq!(&bytes[bytes.len() - 2..], &[0xFF, 0xD9]);
+    bytes.len() - 2
+}
+
+#[test]
+fn built_jpeg_stray_bytes_accepted() {
+    // libjpeg warns about bytes between the scan data and a marker, and zune-jpeg's strict
+    // mode then decides that the image itself is intact.
+    let mut bytes = jpeg(&card(400, 300));
+    let end = end_of_image(&bytes);
+    bytes.splice(end..end, [0x12, 0x34, 0x56]);
+    for max_edge in [1600, 100, 20] {
+        let result = pers_imaging::thumbnail(&bytes, max_edge, &Limits::default());
+        let Ok(prepared) = &result else {
+            panic!("{max_edge} px: expected an image, got {result:?}");
+        };
+        assert_eq!(prepared.width, max_edge.min(400), "{max_edge} px");
+    }
+}
+
+#[test]
+fn built_jpeg_stray_marker_rejected() {
+    // A restart marker in the middle of a scan without a restart interval is damage at every
+    // scale. The pixels are noise, so the scan data is dense and the marker cuts into it.
+    let noise = image::RgbImage::from_fn(400, 300, |x, y| {
+        let value = (x.wrapping_mul(7919) ^ y.wrapping_mul(104_729)).wrapping_mul(2_654_435_761);
+        image::Rgb([(value >> 24) as u8, (value >> 16) as u8, (value >> 8) as u8])
+    });
+    let mut bytes = jpeg(&noise);
+    let middle = end_of_image(&bytes) / 2;
+    bytes.splice(middle..middle + 2, [0xFF, 0xD3]);
+    for max_edge in [1600, 100, 20] {
+        let result = pers_imaging::thumbnail(&bytes, max_edge, &Limits::default());
+        assert!(
+            matches!(
+                result,
+                Err(ImagingError::Decode {
+                    format: SourceFormat::Jpeg,
+                    ..
+                })
+            ),
+            "{max_edge} px: {result:?}"
+        );
+    }
+}
+
+#[test]
+fn corpus_partial_progressive_rejected() {
+    let Some(corpus) = corpus() else { return };
+    let bytes = read(&corpus, "suites/jpeg/partial_progressive.jpg");
+    for max_edge in [1600, 64] {
+        let result = pers_imaging::thumbnail(&bytes, max_edge, &Limits::default());
+        let Err(error @ ImagingError::Decode { .. }) = &result else {
+            panic!("{max_edge} px: expected a decode error, got {result:?}");
+        };
+        assert!(
+            error.to_string().contains("premature end of data segment"),
+            "{max_edge} px: {error}"
+        );
+    }
+}
