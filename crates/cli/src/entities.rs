@@ -1,6 +1,6 @@
 //! The `entities` command and the `TYPE/ID` argument of the other commands.
 
-use pers_library::{EntityRef, EntityType};
+use pers_library::{EntityRef, EntityType, LibraryError};
 
 use crate::args::{EntitiesArgs, EntityTypeArg, GlobalArgs};
 use crate::connect::Context;
@@ -55,6 +55,21 @@ pub(crate) fn entity_type(value: EntityTypeArg) -> EntityType {
 /// Parses `TYPE/ID`, such as `campaign/8cf9f429-0301-4dc3-a65b-d69f4fef02ab`.
 ///
 /// Fails with a usage error naming the value when the type is unknown or the id is empty.
+/// Maps a failure about `entity` to a usage error that names it when the API answered that the
+/// entity does not exist for this session, and to the core's error otherwise.
+pub(crate) fn entity_error(entity: &EntityRef, error: LibraryError) -> CommandError {
+    if !error.is_missing_entity() {
+        return CommandError::Library(error);
+    }
+    CommandError::Usage(format!(
+        "{}/{}: the server does not know this entity for this session ({error}); list the ids \
+         with `pers-assets entities {}`",
+        entity.entity_type.as_str(),
+        entity.id,
+        entity.entity_type.as_str()
+    ))
+}
+
 pub(crate) fn parse_entity(value: &str) -> Result<EntityRef, CommandError> {
     let Some((type_name, id)) = value.split_once('/') else {
         return Err(CommandError::Usage(format!(

@@ -7,7 +7,7 @@ use pers_library::{EntityRef, ErrorCode, GallerySource, Library};
 
 use crate::args::{GetArgs, GlobalArgs, LsArgs};
 use crate::connect::Context;
-use crate::entities::parse_entity;
+use crate::entities::{entity_error, parse_entity};
 use crate::error::CommandError;
 use crate::output::{Output, printable};
 
@@ -21,7 +21,10 @@ pub(crate) async fn ls(
 ) -> Result<(), CommandError> {
     let entity = parse_entity(&args.entity)?;
     let (library, mut remembered) = context.signed_in_library(global, |_| {}).await?;
-    let gallery = library.gallery(&entity).await;
+    let gallery = library
+        .gallery(&entity)
+        .await
+        .map_err(|error| entity_error(&entity, error));
     context.save_refreshed(&library, &mut remembered).await?;
     let gallery = gallery?;
     if let Some(notice) = &gallery.notice {
@@ -96,7 +99,10 @@ async fn download(
         Err(error) if error.code() == ErrorCode::InvalidInput => {
             // NOTE: listing the gallery also makes every missing thumbnail, because the core
             // has no call that only refreshes the catalog.
-            let gallery = library.gallery(entity).await?;
+            let gallery = library
+                .gallery(entity)
+                .await
+                .map_err(|error| entity_error(entity, error))?;
             if !gallery.items.iter().any(|item| item.file_name == name) {
                 return Err(CommandError::Usage(format!(
                     "{name} is not in the gallery of {entity}: `pers-assets ls {entity}` lists \

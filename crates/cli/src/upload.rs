@@ -9,7 +9,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::args::{GlobalArgs, PresetArgs, ResumeArgs, UploadArgs};
 use crate::connect::Context;
-use crate::entities::parse_entity;
+use crate::entities::{entity_error, parse_entity};
 use crate::error::CommandError;
 use crate::output::Output;
 use crate::progress::Progress;
@@ -29,6 +29,10 @@ pub(crate) async fn upload(
     check_files(args)?;
     let (library, mut remembered) =
         signed_in(context, global, args.concurrency, &args.preset).await?;
+    library
+        .check_entity(&entity)
+        .await
+        .map_err(|error| entity_error(&entity, error))?;
     warn_of_unfinished(&library);
     let (sink, receiver) = event_channel();
     let job_id = library.start_upload(entity, args.files.clone(), sink)?;

@@ -856,3 +856,31 @@ async fn interrupted_upload_exits_130() {
         stderr(&output)
     );
 }
+
+/// An entity the server does not know is named with exit status 2 before any file is
+/// prepared, by `upload` and by `ls`, instead of failing each file or listing an empty gallery.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_entity_is_named() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let files = tempfile::tempdir().unwrap();
+    let image = write_png(files.path(), "a.png", 9).display().to_string();
+
+    let uploaded = world
+        .run(strings(&["upload", "campaign/no-such-campaign", &image]))
+        .await;
+    assert_status(&uploaded, STATUS_USAGE);
+    assert_stderr_has(&uploaded, "campaign/no-such-campaign");
+    assert_stderr_has(&uploaded, "pers-assets entities campaign");
+    assert!(
+        !stderr(&uploaded).contains("failed a.png"),
+        "{}",
+        stderr(&uploaded)
+    );
+
+    let listed = world
+        .run(strings(&["ls", "campaign/no-such-campaign"]))
+        .await;
+    assert_status(&listed, STATUS_USAGE);
+    assert_stderr_has(&listed, "campaign/no-such-campaign");
+}

@@ -173,6 +173,15 @@ impl LibraryError {
         }
     }
 
+    /// Tells whether the API answered 404 to a request about an entity, as it does when
+    /// asked for a signed URL of an entity that does not exist or that the session may not see.
+    pub fn is_missing_entity(&self) -> bool {
+        match self {
+            LibraryError::Api { source, .. } => source.status() == Some(404),
+            _ => false,
+        }
+    }
+
     /// Tells whether trying the same operation again may succeed.
     pub fn is_retryable(&self) -> bool {
         match self {

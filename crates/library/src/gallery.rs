@@ -48,6 +48,7 @@ pub(crate) async fn list(
                 )
             }
         }
+        Err(error) if error.is_missing_entity() => return Err(error),
         Err(error) => {
             tracing::warn!(%error, %entity, "showing the local catalog");
             let notice = format!(

@@ -535,10 +535,23 @@ impl Library {
         Ok(events)
     }
 
+    /// Checks with one signing request that `entity` exists and the session may store files
+    /// for it. Fails with the API's error, for which [`LibraryError::is_missing_entity`] is true
+    /// when the entity does not exist or is not visible to the session.
+    pub async fn check_entity(&self, entity: &EntityRef) -> Result<(), LibraryError> {
+        let signed_in = self.current()?;
+        let storage = signed_in.storage(&self.inner.transfer, entity);
+        storage
+            .sign_put(manifest::MANIFEST_FILE_NAME, manifest::MANIFEST_EXTENSION)
+            .await
+            .map(|_| ())
+    }
+
     /// Lists the entity's assets with thumbnails.
     ///
     /// Reads the shared manifest; when it cannot be read, lists the local catalog and explains why in
-    /// [`Gallery::notice`]. Thumbnails missing from the cache are downloaded and made.
+    /// [`Gallery::notice`]. Thumbnails missing from the cache are downloaded and made. An entity
+    /// that does not exist fails with the API's error ([`LibraryError::is_missing_entity`]).
     pub async fn gallery(&self, entity: &EntityRef) -> Result<Gallery, LibraryError> {
         let signed_in = self.current()?;
         gallery::list(&self.inner, &signed_in, entity).await
