@@ -481,6 +481,12 @@ fn take_first<T: Clone>(rules: &mut [Counted<T>], matches: impl Fn(&T) -> bool) 
     Some(counted.rule.clone())
 }
 
+/// Longest token lifetime a fault may set, a year, so that `exp` stays a plausible time.
+const MAX_TOKEN_TTL_SECS: u64 = 365 * 24 * 3600;
+
+/// Longest latency a fault may add to a request, 10 minutes.
+const MAX_LATENCY_MILLIS: u64 = 600_000;
+
 fn validate(fault: &Fault) -> Result<(), SandboxError> {
     let invalid = |field: &'static str, reason: &str| {
         Err(SandboxError::InvalidConfig {
@@ -508,6 +514,16 @@ fn validate(fault: &Fault) -> Result<(), SandboxError> {
         } if *access_secs == 0 || *refresh_secs == 0 => {
             invalid("accessSecs", "token lifetimes must be at least 1 second")
         }
+        Fault::TokenTtl {
+            access_secs,
+            refresh_secs,
+        } if (*access_secs).max(*refresh_secs) > MAX_TOKEN_TTL_SECS => invalid(
+            "accessSecs",
+            "token lifetimes must be at most 31536000 seconds (a year)",
+        ),
+        Fault::Latency { millis, .. } if *millis > MAX_LATENCY_MILLIS => {
+            invalid("millis", "must be at most 600000 (10 minutes)")
+        }
         Fault::RateLimit { limit, window_secs } if *limit == 0 || *window_secs == 0 => {
             invalid("limit", "the limit and the window must be at least 1")
         }
@@ -523,10 +539,13 @@ impl Faults {
     /// Turns on one fault switch or changes one setting.
     ///
     /// Fails with [`SandboxError::InvalidConfig`] when a value is out of range: a status outside
-    /// 400 to 599, a percentage over 100, or a lifetime, limit or window of 0.
+    /// 400 to 599, a percentage over 100, a lifetime, limit or window of 0, a token lifetime
+    /// over a year, or a latency over 10 minutes.
     pub fn apply(&self, fault: Fault) -> Result<(), SandboxError> {
-        tracing::info!(?fault, "sandbox fault switched on");
-        self.state.apply(fault)
+        let described = format!("{fault:?}");
+        self.state.apply(fault)?;
+        tracing::info!(fault = %described, "sandbox fault switched on");
+        Ok(())
     }
 
     /// Answers the next `count` API requests of `route` with `status`.

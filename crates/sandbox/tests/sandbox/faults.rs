@@ -88,6 +88,27 @@ async fn invalid_fault_is_rejected() {
 }
 
 #[tokio::test]
+async fn oversized_fault_values_are_rejected() {
+    let sandbox = common::start().await;
+    let faults = [
+        (
+            json!({ "kind": "tokenTtl", "accessSecs": u64::MAX, "refreshSecs": 60 }),
+            "a year",
+        ),
+        (
+            json!({ "kind": "latency", "route": { "path": "/v2/tokens" }, "millis": u64::MAX }),
+            "10 minutes",
+        ),
+    ];
+
+    for (fault, reason) in faults {
+        let response = post_fault(&sandbox, &fault).await;
+        let body = problem(response, StatusCode::BAD_REQUEST).await;
+        assert!(body["detail"].as_str().unwrap().contains(reason), "{body}");
+    }
+}
+
+#[tokio::test]
 async fn active_faults_are_listed_and_cleared() {
     let sandbox = common::start().await;
     let faults = sandbox.sandbox.faults();
