@@ -257,3 +257,36 @@ describe('uploads to other entities', () => {
     );
   });
 });
+
+describe('gallery during a batch', () => {
+  it('shows a stored file before the batch ends', async () => {
+    const backend = new TestBackend();
+    const upload = await uploading(backend);
+    expect(await screen.findByTestId(testIds.galleryEmpty)).toBeTruthy();
+
+    backend.galleries.set('campaign/c1', {
+      source: 'shared',
+      items: [
+        {
+          fileName: 'a-0123456789ab-cdef0123.jpg',
+          originalName: 'a.jpg',
+          contentType: 'image/jpeg',
+          sizeBytes: 3,
+          uploadedAt: '2026-12-04T10:00:00Z',
+          sha256: 'ab'.repeat(32),
+        },
+      ],
+    });
+    upload.emit({
+      event: 'fileDone',
+      jobId: upload.jobId,
+      fileId: 0,
+      fileName: 'a-0123456789ab-cdef0123.jpg',
+      alreadyUploaded: false,
+      shared: true,
+    });
+
+    expect(await screen.findByTestId(testIds.galleryItem)).toBeTruthy();
+    expect(screen.queryByTestId(testIds.galleryEmpty)).toBeNull();
+  });
+});

@@ -19,6 +19,12 @@ import {
 
 const UPLOADS_KEY = Symbol('uploads');
 
+/**
+ * Shortest time between two gallery reloads while a batch stores files, so the gallery fills
+ * during a long batch without a reload for every file.
+ */
+const GALLERY_RELOAD_INTERVAL_MS = 3000;
+
 /** Upload batches and their controls; components read `queue` and call the methods. */
 export class Uploads {
   queue = $state<QueueState>(emptyQueue);
@@ -39,13 +45,26 @@ export class Uploads {
   handle = (event: UploadEvent): void => {
     this.queue = applyUploadEvent(this.queue, event);
     if (event.event === 'finished') {
-      const batch = this.queue.batches.find((each) => each.jobId === event.jobId);
-      if (batch) {
-        const key = entityKey(batch.entity);
-        this.galleryVersions[key] = (this.galleryVersions[key] ?? 0) + 1;
-      }
+      this.bumpGallery(event.jobId, 0);
+    } else if (event.event === 'fileDone') {
+      this.bumpGallery(event.jobId, GALLERY_RELOAD_INTERVAL_MS);
     }
   };
+
+  /** When each entity's gallery was last told to reload, by `entityKey`, in ms. */
+  private readonly galleryBumpedAt = new Map<string, number>();
+
+  /** Tells the gallery of the job's entity to reload, unless it did less than `minIntervalMs` ago. */
+  private bumpGallery(jobId: JobId, minIntervalMs: number): void {
+    const batch = this.queue.batches.find((each) => each.jobId === jobId);
+    if (!batch) return;
+    const key = entityKey(batch.entity);
+    const now = Date.now();
+    const last = this.galleryBumpedAt.get(key);
+    if (last !== undefined && now - last < minIntervalMs) return;
+    this.galleryBumpedAt.set(key, now);
+    this.galleryVersions[key] = (this.galleryVersions[key] ?? 0) + 1;
+  }
 
   /** Remembers the display names of `entities`, as the entity list loads them. */
   nameEntities(entities: readonly EntitySummary[]): void {
