@@ -7,5 +7,5 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$repo/scripts/setup.sh"
 cd "$repo"
-echo "run: building and starting the app (the first build takes a few minutes)"
+echo "run: building and starting the app (the first build can take 20 minutes or more)"
 exec cargo run --quiet -p pers-asset-manager "$@"

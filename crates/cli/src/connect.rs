@@ -134,9 +134,9 @@ impl Context {
                 self.store.save(remembered.to_secret()).await?;
             }
             SessionStore::Environment => {
-                // NOTE: this works while the server accepts a refresh token more than once,
-                // as the sandbox does. A server that revokes replaced refresh tokens ends the
-                // session after one command in this mode.
+                // NOTE: this works only while the server accepts a refresh token more than
+                // once. The sandbox accepts each one once by default, like a server that revokes
+                // replaced tokens, so there the next command in this mode fails.
                 tracing::debug!(
                     "the refresh token was replaced; the environment keeps the old one"
                 );
