@@ -105,6 +105,11 @@ describe('upload queue actions', () => {
     expect(backend.uploads).toHaveLength(2);
     expect(backend.uploads[1]?.paths).toEqual(['/data/c.jpg']);
     expect(within(rowNamed('c.jpg')).queryByTestId(testIds.uploadRowRetry)).toBeNull();
+    expect(within(rowNamed('c.jpg')).getByTestId(testIds.uploadRowStage).textContent).toBe(
+      'Retried in a new batch',
+    );
+    const summary = screen.getByTestId(testIds.uploadBatch).textContent ?? '';
+    expect(summary).toContain('1 failed, 1 retried in a new batch');
   });
 
   it('removes one finished row', async () => {

@@ -67,7 +67,10 @@ export interface QueueState {
 export interface BatchTotals {
   files: number;
   done: number;
+  /** Failed files not retried yet. */
   failed: number;
+  /** Failed files sent again in a new batch with Retry. */
+  retried: number;
   cancelled: number;
   /** From 0 to 1; failed and cancelled files count as finished, so a finished batch is at 1. */
   progress: number;
@@ -325,7 +328,8 @@ function withoutRows(
  */
 export function batchTotals(batch: UploadBatch): BatchTotals {
   const done = batch.rows.filter((row) => row.status === 'done').length;
-  const failed = batch.rows.filter((row) => row.status === 'failed').length;
+  const failed = batch.rows.filter((row) => row.status === 'failed' && !row.retried).length;
+  const retried = batch.rows.filter((row) => row.status === 'failed' && row.retried).length;
   const cancelled = batch.rows.filter((row) => row.status === 'cancelled').length;
 
   const weighBySize = batch.rows.every((row) => row.sizeBytes !== null && row.sizeBytes > 0);
@@ -336,16 +340,28 @@ export function batchTotals(batch: UploadBatch): BatchTotals {
   const totalWeight = batch.rows.reduce((sum, row) => sum + weight(row), 0);
   const doneWeight = batch.rows.reduce((sum, row) => sum + weight(row) * rowShare(row), 0);
   if (totalWeight === 0) {
-    return { files: 0, done, failed, cancelled, progress: batch.finished ? 1 : 0 };
+    return { files: 0, done, failed, retried, cancelled, progress: batch.finished ? 1 : 0 };
   }
 
-  return { files: batch.rows.length, done, failed, cancelled, progress: doneWeight / totalWeight };
+  return {
+    files: batch.rows.length,
+    done,
+    failed,
+    retried,
+    cancelled,
+    progress: doneWeight / totalWeight,
+  };
 }
 
-/** Returns a batch's counts as a phrase, such as "3 of 5 uploaded, 1 failed, 1 cancelled". */
+/**
+ * Returns a batch's counts as a phrase, such as "3 of 5 uploaded, 1 failed, 1 cancelled". A
+ * failed file sent again with Retry counts as retried, not failed, since the new batch says how
+ * it ended.
+ */
 export function countsLine(totals: BatchTotals): string {
   const parts = [`${totals.done} of ${totals.files} uploaded`];
   if (totals.failed > 0) parts.push(`${totals.failed} failed`);
+  if (totals.retried > 0) parts.push(`${totals.retried} retried in a new batch`);
   if (totals.cancelled > 0) parts.push(`${totals.cancelled} cancelled`);
   return parts.join(', ');
 }
@@ -365,6 +381,7 @@ const STATUS_LABELS: Record<RowStatus, string> = {
 /** Returns the words shown for a row's status. */
 export function statusLabel(row: UploadRow): string {
   if (row.status === 'done' && row.alreadyUploaded) return 'Already in gallery';
+  if (row.status === 'failed' && row.retried) return 'Retried in a new batch';
   if (row.cancelling) return 'Cancelling…';
   // A paused batch keeps prepared files at this stage until it resumes.
   if (row.status === 'preparing' && row.output) return 'Prepared';
