@@ -92,6 +92,9 @@ fn setup<R: Runtime>(
     let guard = logging::init(&log_dir);
     app.manage(guard);
     tracing::info!(data_dir = %data_dir.display(), "starting PERS Asset Manager");
+    for warning in &options.warnings {
+        tracing::warn!("{warning}");
+    }
 
     let mut config = LibraryConfig::new(data_dir.join("library"));
     if let Some(count) = options.prepare_concurrency {

@@ -36,30 +36,39 @@ pub struct ShellOptions {
     pub prepare_concurrency: Option<usize>,
     /// Files uploaded at once; `None` keeps the library's default.
     pub upload_concurrency: Option<usize>,
+    /// Settings that were invalid and replaced by their defaults, as messages, logged once
+    /// logging has started.
+    pub warnings: Vec<String>,
 }
 
 impl ShellOptions {
     /// Reads [`DATA_DIR_VAR`], [`PICK_FILES_VAR`] and the two concurrency variables. Empty
     /// values count as unset. An invalid concurrency is reported on standard error with the
-    /// value, and the default is used.
+    /// value and kept in [`ShellOptions::warnings`] for the log, and the default is used.
     pub fn from_env() -> Self {
+        let mut warnings = Vec::new();
+        let prepare_concurrency = concurrency_from_env(PREPARE_CONCURRENCY_VAR, &mut warnings);
+        let upload_concurrency = concurrency_from_env(UPLOAD_CONCURRENCY_VAR, &mut warnings);
         ShellOptions {
             data_dir: non_empty(std::env::var_os(DATA_DIR_VAR)).map(PathBuf::from),
             scripted_pick: non_empty(std::env::var_os(PICK_FILES_VAR))
                 .map(|value| std::env::split_paths(&value).collect()),
             keychain: None,
-            prepare_concurrency: concurrency_from_env(PREPARE_CONCURRENCY_VAR),
-            upload_concurrency: concurrency_from_env(UPLOAD_CONCURRENCY_VAR),
+            prepare_concurrency,
+            upload_concurrency,
+            warnings,
         }
     }
 }
 
-fn concurrency_from_env(name: &str) -> Option<usize> {
+fn concurrency_from_env(name: &str, warnings: &mut Vec<String>) -> Option<usize> {
     let value = non_empty(std::env::var_os(name))?;
     match parse_concurrency(&value.to_string_lossy()) {
         Ok(count) => Some(count),
         Err(message) => {
-            eprintln!("PERS Asset Manager: {name}: {message}; using the default");
+            let warning = format!("{name}: {message}; using the default");
+            eprintln!("PERS Asset Manager: {warning}");
+            warnings.push(warning);
             None
         }
     }
