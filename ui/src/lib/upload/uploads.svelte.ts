@@ -39,20 +39,57 @@ export class Uploads {
   entityNames = $state<Record<string, string>>({});
 
   private readonly backend: Backend;
+  /** Milliseconds during which events are collected and then applied together; 0 applies each at once. */
+  private readonly eventFrameMs: number;
+  /** Events received and not applied yet. */
+  private pending: UploadEvent[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(backend: Backend) {
+  /**
+   * Creates the queue over `backend`. With `eventFrameMs` above 0, events that arrive within
+   * that time are applied in one update, so a large batch, whose core sends thousands of events
+   * a second, re-renders the queue a few dozen times a second instead of once per event.
+   */
+  constructor(backend: Backend, options: { eventFrameMs?: number } = {}) {
     this.backend = backend;
+    this.eventFrameMs = options.eventFrameMs ?? 0;
   }
 
-  /** Applies one event from the core. */
+  /** Takes one event from the core, applied at once or with the others of its frame. */
   handle = (event: UploadEvent): void => {
-    this.queue = applyUploadEvent(this.queue, event);
-    if (event.event === 'finished') {
-      this.bumpGallery(event.jobId, 0);
-    } else if (event.event === 'fileDone') {
-      this.bumpGallery(event.jobId, GALLERY_RELOAD_INTERVAL_MS);
+    if (this.eventFrameMs <= 0) {
+      this.apply([event]);
+      return;
+    }
+    this.pending.push(event);
+    if (this.flushTimer === null) {
+      this.flushTimer = setTimeout(() => this.flush(), this.eventFrameMs);
     }
   };
+
+  /** Applies the events collected so far; user actions call it first to keep the order. */
+  flush(): void {
+    if (this.flushTimer !== null) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    const events = this.pending;
+    this.pending = [];
+    if (events.length > 0) this.apply(events);
+  }
+
+  private apply(events: readonly UploadEvent[]): void {
+    let queue = this.queue;
+    for (const event of events) queue = applyUploadEvent(queue, event);
+    this.queue = queue;
+    for (const event of events) {
+      if (event.event === 'finished') {
+        this.bumpGallery(event.jobId, 0);
+      } else if (event.event === 'fileDone') {
+        this.bumpGallery(event.jobId, GALLERY_RELOAD_INTERVAL_MS);
+      }
+    }
+  }
 
   /** When each entity's gallery was last told to reload, by `entityKey`, in ms. */
   private readonly galleryBumpedAt = new Map<string, number>();
@@ -104,17 +141,20 @@ export class Uploads {
 
   /** Starts a new job for a failed file and hides the old row's Retry button. */
   async retry(entity: EntityRef, jobId: JobId, row: UploadRow): Promise<JobId> {
+    this.flush();
     this.queue = markRetried(this.queue, jobId, row.fileId);
     return this.start(entity, [row.path]);
   }
 
   /** Removes one finished row from the queue. */
   remove(jobId: JobId, row: UploadRow): void {
+    this.flush();
     this.queue = removeRow(this.queue, jobId, row.fileId);
   }
 
   /** Removes every finished row of `batches`. */
   removeFinished(batches: readonly UploadBatch[]): void {
+    this.flush();
     this.queue = removeFinished(this.queue, batches);
   }
 
@@ -128,11 +168,13 @@ export class Uploads {
 
   /** Cancels every unfinished file of a batch; each row shows it until its outcome arrives. */
   async cancel(jobId: JobId): Promise<void> {
+    this.flush();
     this.queue = markCancelling(this.queue, jobId);
     await this.backend.cancelJob(jobId);
   }
 
   async cancelFile(jobId: JobId, fileId: FileId): Promise<void> {
+    this.flush();
     this.queue = markCancelling(this.queue, jobId, fileId);
     await this.backend.cancelFile(jobId, fileId);
   }
