@@ -55,27 +55,39 @@ export class Uploads {
     this.eventFrameMs = options.eventFrameMs ?? 0;
   }
 
-  /** Takes one event from the core, applied at once or with the others of its frame. */
+  /**
+   * Takes one event from the core. The first event after a quiet frame is applied at once, so
+   * a single event shows without delay; the events that follow within the frame are applied
+   * together when it ends.
+   */
   handle = (event: UploadEvent): void => {
     if (this.eventFrameMs <= 0) {
       this.apply([event]);
       return;
     }
-    this.pending.push(event);
     if (this.flushTimer === null) {
-      this.flushTimer = setTimeout(() => this.flush(), this.eventFrameMs);
+      this.apply([event]);
+      this.startFrame();
+      return;
     }
+    this.pending.push(event);
   };
 
   /** Applies the events collected so far; user actions call it first to keep the order. */
   flush(): void {
-    if (this.flushTimer !== null) {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = null;
-    }
     const events = this.pending;
     this.pending = [];
     if (events.length > 0) this.apply(events);
+  }
+
+  /** Starts a frame, at whose end the collected events are applied, and another frame begins if there were any. */
+  private startFrame(): void {
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      if (this.pending.length === 0) return;
+      this.flush();
+      this.startFrame();
+    }, this.eventFrameMs);
   }
 
   private apply(events: readonly UploadEvent[]): void {
