@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use pers_library::{EntityRef, ErrorCode, GallerySource, Library};
+use pers_library::{EntityRef, ErrorCode, Gallery, GallerySource, Library};
 
 use crate::args::{GetArgs, GlobalArgs, LsArgs};
 use crate::connect::Context;
@@ -21,10 +21,7 @@ pub(crate) async fn ls(
 ) -> Result<(), CommandError> {
     let entity = parse_entity(&args.entity)?;
     let (library, mut remembered) = context.signed_in_library(global, |_| {}).await?;
-    let gallery = library
-        .gallery(&entity)
-        .await
-        .map_err(|error| entity_error(&entity, error));
+    let gallery = gallery_of(&library, &entity).await;
     context.save_refreshed(&library, &mut remembered).await?;
     let gallery = gallery?;
     if let Some(notice) = &gallery.notice {
@@ -46,6 +43,14 @@ pub(crate) async fn ls(
         }
     }
     Ok(())
+}
+
+/// Lists the entity's gallery; an entity the server does not know is a usage error naming it.
+async fn gallery_of(library: &Library, entity: &EntityRef) -> Result<Gallery, CommandError> {
+    library
+        .gallery(entity)
+        .await
+        .map_err(|error| entity_error(entity, error))
 }
 
 /// Downloads one asset, checked against the manifest's hash, to `-o FILE` or stdout.
@@ -99,10 +104,7 @@ async fn download(
         Err(error) if error.code() == ErrorCode::InvalidInput => {
             // NOTE: listing the gallery also makes every missing thumbnail, because the core
             // has no call that only refreshes the catalog.
-            let gallery = library
-                .gallery(entity)
-                .await
-                .map_err(|error| entity_error(entity, error))?;
+            let gallery = gallery_of(library, entity).await?;
             if !gallery.items.iter().any(|item| item.file_name == name) {
                 return Err(CommandError::Usage(format!(
                     "{name} is not in the gallery of {entity}: `pers-assets ls {entity}` lists \

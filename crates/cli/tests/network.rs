@@ -110,6 +110,29 @@ impl World {
         command
     }
 
+    /// Delays each signing request by `millis`. Each file signs two URLs, so a batch then runs
+    /// long enough for a test to stop it midway.
+    fn slow_signing(&self, millis: u64) {
+        self.sandbox
+            .faults()
+            .add_latency(
+                pers_sandbox::Route::new("POST", "/v2/files/entity-storage-url"),
+                std::time::Duration::from_millis(millis),
+            )
+            .unwrap();
+    }
+
+    /// Starts `upload ENTITY PATHS --concurrency 1` in the background with piped output.
+    fn spawn_upload(&self, entity: &str, paths: &[PathBuf]) -> std::process::Child {
+        let mut command = self.command();
+        command
+            .args(["upload", entity, "--concurrency", "1"])
+            .args(paths)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        command.spawn().unwrap()
+    }
+
     async fn first_campaign(&self) -> String {
         let output = self.run(strings(&["entities", "campaign"])).await;
         assert_status(&output, 0);
@@ -165,6 +188,13 @@ fn json_lines(output: &Output) -> Vec<serde_json::Value> {
     stdout(output)
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect()
+}
+
+/// Writes `count` distinct PNGs named `{prefix} {index}.png`.
+fn write_pngs(dir: &Path, prefix: &str, count: u8) -> Vec<PathBuf> {
+    (0..count)
+        .map(|index| write_png(dir, &format!("{prefix} {index}.png"), index * 20))
         .collect()
 }
 
@@ -693,26 +723,10 @@ async fn resume_finishes_killed_upload() {
     world.sign_in_admin().await;
     let entity = world.first_campaign().await;
     let files = tempfile::tempdir().unwrap();
-    let paths: Vec<PathBuf> = (0..12)
-        .map(|seed| write_png(files.path(), &format!("batch {seed}.png"), seed * 20))
-        .collect();
-    // Each file signs two URLs, so the batch takes several seconds and the kill lands in it.
-    world
-        .sandbox
-        .faults()
-        .add_latency(
-            pers_sandbox::Route::new("POST", "/v2/files/entity-storage-url"),
-            std::time::Duration::from_millis(250),
-        )
-        .unwrap();
+    let paths = write_pngs(files.path(), "batch", 12);
+    world.slow_signing(250);
 
-    let mut command = world.command();
-    command
-        .args(["upload", &entity, "--concurrency", "1"])
-        .args(&paths)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    let mut child = command.spawn().unwrap();
+    let mut child = world.spawn_upload(&entity, &paths);
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     child.kill().unwrap();
     tokio::task::spawn_blocking(move || child.wait().unwrap())
@@ -818,24 +832,9 @@ async fn interrupted_upload_exits_130() {
     world.sign_in_admin().await;
     let entity = world.first_campaign().await;
     let files = tempfile::tempdir().unwrap();
-    let paths: Vec<PathBuf> = (0..10)
-        .map(|seed| write_png(files.path(), &format!("slow {seed}.png"), seed * 20))
-        .collect();
-    world
-        .sandbox
-        .faults()
-        .add_latency(
-            pers_sandbox::Route::new("POST", "/v2/files/entity-storage-url"),
-            std::time::Duration::from_millis(300),
-        )
-        .unwrap();
-    let mut command = world.command();
-    command
-        .args(["upload", &entity, "--concurrency", "1"])
-        .args(&paths)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = command.spawn().unwrap();
+    let paths = write_pngs(files.path(), "slow", 10);
+    world.slow_signing(300);
+    let child = world.spawn_upload(&entity, &paths);
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
 
     let signal = std::process::Command::new("kill")

@@ -104,6 +104,17 @@ export class TestBackend implements Backend {
     this.remembered = null;
   }
 
+  /** Signs in as the business staff demo account, with one campaign, c1 "Spring", to list. */
+  signInStaffWithCampaign(): void {
+    this.session = {
+      environment: 'sandbox',
+      baseUrl: 'http://127.0.0.1:1/v2',
+      email: 'barista@demo.pers.test',
+      kind: 'business',
+    };
+    this.entities.campaign = [{ entityType: 'campaign', id: 'c1', displayName: 'Spring' }];
+  }
+
   async sessionInfo(): Promise<SessionInfo | null> {
     return this.session;
   }

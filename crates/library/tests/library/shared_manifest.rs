@@ -189,26 +189,31 @@ async fn batch_shares_manifest_rounds() {
     assert_eq!(gallery.items.len(), paths.len());
 }
 
+/// Tells whether the sandbox logged `record` for the shared manifest.
+fn is_manifest(record: &pers_sandbox::RequestRecord) -> bool {
+    record.path.contains("pers-asset-manifest")
+}
+
+/// Tells whether `record` is a GET of the whole object, not a one-byte ranged GET.
+fn is_full_read(record: &pers_sandbox::RequestRecord) -> bool {
+    record.method == "GET" && !record.headers.iter().any(|(name, _)| name == "range")
+}
+
 /// Counts the PUTs of the shared manifest that the sandbox logged.
 fn manifest_writes(world: &crate::support::World) -> usize {
-    world
-        .sandbox
-        .faults()
-        .requests()
+    let requests = world.sandbox.faults().requests();
+    requests
         .iter()
-        .filter(|record| record.method == "PUT" && record.path.contains("pers-asset-manifest"))
+        .filter(|record| is_manifest(record) && record.method == "PUT")
         .count()
 }
 
-/// Counts the GETs of the shared manifest that asked for the whole object, not one byte.
+/// Counts the GETs of the shared manifest that requested the whole object, not one byte.
 fn full_manifest_reads(world: &crate::support::World) -> usize {
-    world
-        .sandbox
-        .faults()
-        .requests()
+    let requests = world.sandbox.faults().requests();
+    requests
         .iter()
-        .filter(|record| record.method == "GET" && record.path.contains("pers-asset-manifest"))
-        .filter(|record| !record.headers.iter().any(|(name, _)| name == "range"))
+        .filter(|record| is_manifest(record) && is_full_read(record))
         .count()
 }
 
@@ -314,26 +319,22 @@ async fn settle_pass_only_without_conditions() {
 
         assert_eq!(done_files(&events).len(), paths.len());
         let requests = faults.requests();
-        let manifest =
-            |record: &&pers_sandbox::RequestRecord| record.path.contains("pers-asset-manifest");
         let check_rejected = requests
             .iter()
-            .filter(manifest)
-            .any(|record| record.method == "PUT" && record.status == 412);
+            .any(|record| is_manifest(record) && record.method == "PUT" && record.status == 412);
         assert_eq!(
             check_rejected, !ignore_conditions,
             "ignore: {ignore_conditions}"
         );
         let last_write = requests
             .iter()
-            .rposition(|record| manifest(&record) && record.method == "PUT" && record.status == 200)
+            .rposition(|record| {
+                is_manifest(record) && record.method == "PUT" && record.status == 200
+            })
             .unwrap();
         let read_after = requests[last_write..]
             .iter()
-            .filter(manifest)
-            .any(|record| {
-                record.method == "GET" && !record.headers.iter().any(|(name, _)| name == "range")
-            });
+            .any(|record| is_manifest(record) && is_full_read(record));
         assert_eq!(read_after, ignore_conditions, "ignore: {ignore_conditions}");
     }
 }

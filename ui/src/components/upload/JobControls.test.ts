@@ -11,13 +11,7 @@ import type { EntityRef, UploadEvent } from '../../lib/types';
 const campaign: EntityRef = { entityType: 'campaign', id: 'c1' };
 
 function staffSession(backend: TestBackend) {
-  backend.session = {
-    environment: 'sandbox',
-    baseUrl: 'http://127.0.0.1:1/v2',
-    email: 'barista@demo.pers.test',
-    kind: 'business',
-  };
-  backend.entities.campaign = [{ entityType: 'campaign', id: 'c1', displayName: 'Spring' }];
+  backend.signInStaffWithCampaign();
 }
 
 function startedEvent(jobId: number, names: string[]): UploadEvent {

@@ -14,13 +14,7 @@ const STAGES: FileStage[] = ['preparing', 'signing', 'uploading', 'verifying', '
 /** Runs a 1,000-file batch of events through the app with the queue's `eventFrameMs`. */
 async function runLargeBatch(eventFrameMs: number) {
   const backend = new TestBackend();
-  backend.session = {
-    environment: 'sandbox',
-    baseUrl: 'http://127.0.0.1:1/v2',
-    email: 'barista@demo.pers.test',
-    kind: 'business',
-  };
-  backend.entities.campaign = [{ entityType: 'campaign', id: 'c1', displayName: 'Spring' }];
+  backend.signInStaffWithCampaign();
   render(App, { props: { backend, eventFrameMs } });
   await fireEvent.click(await screen.findByTestId(testIds.entityItem));
   await screen.findByTestId(testIds.dropZone);

@@ -12,13 +12,7 @@ function byTestId(id: string): HTMLElement {
 
 /** Signs in, opens campaign c1, drops three files, and returns the recorded upload. */
 async function droppedFiles(backend: TestBackend): Promise<RecordedUpload> {
-  backend.session = {
-    environment: 'sandbox',
-    baseUrl: 'http://127.0.0.1:1/v2',
-    email: 'barista@demo.pers.test',
-    kind: 'business',
-  };
-  backend.entities.campaign = [{ entityType: 'campaign', id: 'c1', displayName: 'Spring' }];
+  backend.signInStaffWithCampaign();
   render(App, { props: { backend } });
   await fireEvent.click(await screen.findByTestId(testIds.entityItem));
   await screen.findByTestId(testIds.dropZone);
