@@ -723,8 +723,8 @@ fn cancelled_job_stores_nothing() {
     assert!(stored < 40, "cancel stopped nothing: {stored} of 40 stored");
 }
 
-/// `keychain_status` passes the capability file and tells the sign-in screen whether "remember
-/// me" can work, with the reason when it cannot.
+/// `keychain_status` passes the capability file and reports to the sign-in screen whether
+/// "remember me" can work, with the reason when it cannot.
 #[test]
 fn keychain_status_reports_reason() {
     let missing_dir = tempfile::tempdir().unwrap();

@@ -55,7 +55,7 @@ pub(crate) fn entity_type(value: EntityTypeArg) -> EntityType {
 /// Parses `TYPE/ID`, such as `campaign/8cf9f429-0301-4dc3-a65b-d69f4fef02ab`.
 ///
 /// Fails with a usage error naming the value when the type is unknown or the id is empty.
-/// Maps a failure about `entity` to a usage error that names it when the API answered that the
+/// Maps a failure about `entity` to a usage error that names it when the API reported that the
 /// entity does not exist for this session, and to the core's error otherwise.
 pub(crate) fn entity_error(entity: &EntityRef, error: LibraryError) -> CommandError {
     if !error.is_missing_entity() {

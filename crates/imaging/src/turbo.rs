@@ -207,7 +207,7 @@ pub(crate) fn decompress(
     let jpeg_length = c_ulong::try_from(jpeg.len())
         .map_err(|_| TurboError::fatal("the file is too large".to_owned()))?;
     let mut pixels = vec![0_u8; length];
-    // SAFETY: `jpeg` is valid for `jpeg_length` bytes and only read. `pixels` holds
+    // SAFETY: `jpeg` is valid for `jpeg_length` bytes and only read. `pixels` has
     // `c_pitch * c_height` bytes. TurboJPEG picks the largest scaling factor whose output fits
     // in `c_width`x`c_height` and writes at most `c_height` rows of `c_pitch` bytes, so it
     // stays inside the buffer even if its own header reading differs from `header`.
@@ -276,7 +276,7 @@ pub(crate) fn compress(
     let handle = Handle::compressor()?;
     let mut output: *mut c_uchar = std::ptr::null_mut();
     let mut output_length: c_ulong = 0;
-    // SAFETY: `pixels` holds at least `c_pitch * c_height` bytes (checked above) and is only
+    // SAFETY: `pixels` has at least `c_pitch * c_height` bytes (checked above) and is only
     // read. With a null output pointer and no TJFLAG_NOREALLOC, TurboJPEG allocates the
     // output with tjAlloc and stores its pointer and length in the two locals.
     let status = unsafe {

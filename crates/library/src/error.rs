@@ -173,8 +173,8 @@ impl LibraryError {
         }
     }
 
-    /// Tells whether the API answered 404 to a request about an entity, as it does when
-    /// asked for a signed URL of an entity that does not exist or that the session may not see.
+    /// Tells whether the API returned 404 for a request about an entity, as it does for a
+    /// request for a signed URL of an entity that does not exist or that the session may not see.
     pub fn is_missing_entity(&self) -> bool {
         match self {
             LibraryError::Api { source, .. } => source.status() == Some(404),

@@ -96,7 +96,7 @@ impl ImageCache {
         let folder = self.root.join(rendition.folder());
         let final_path = folder.join(format!("{sha256}.{extension}"));
         // Two files with the same prepared bytes can be cached at once, so each write has a
-        // partial file of its own; the renames then replace one identical file with another.
+        // partial file of its own. The renames then replace one identical file with another.
         let writer = PARTIAL_WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let partial_path = folder.join(format!(
             "{sha256}.{extension}.{}-{writer}.partial",

@@ -1,7 +1,7 @@
 //! Which process runs a journaled job: an exclusive lock on one file per job.
 //!
-//! Several processes can share a data dir (two `pers-assets` commands, say), and each sees the
-//! other's running jobs as unfinished in the journal. A process takes the lock of a job before
+//! Several processes can share a data dir (two `pers-assets` commands, say), and each finds the
+//! other's running jobs unfinished in the journal. A process takes the lock of a job before
 //! it runs it, and the OS releases the lock when the process ends, also when it is killed. A
 //! job whose lock another process holds is running there, so it is neither listed as
 //! unfinished nor resumed.
@@ -20,7 +20,7 @@ pub(crate) struct JobLock {
 
 impl JobLock {
     /// Takes the lock of `job_id` in `dir` without waiting. Returns `None` when another
-    /// process, or another open of the same data dir in this one, holds it. Fails when the
+    /// process, or another open of the same data dir in this one, has it. Fails when the
     /// lock file cannot be created.
     pub fn try_acquire(dir: &Path, job_id: JobId) -> Result<Option<JobLock>, LibraryError> {
         let path = dir.join(format!("{job_id}.lock"));

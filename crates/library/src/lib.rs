@@ -127,7 +127,7 @@ pub(crate) struct Inner {
     journal: Journal,
     image_cache: ImageCache,
     prepared_dir: PathBuf,
-    /// Where each running job's lock file is ([`job_lock`]).
+    /// Folder of the running jobs' lock files ([`job_lock`]).
     jobs_dir: PathBuf,
     /// The current session; a watch, so jobs waiting for a sign-in see the new one.
     signed_in: tokio::sync::watch::Sender<Option<Arc<SignedIn>>>,

@@ -104,7 +104,7 @@ pub struct MockServer {
 }
 
 impl MockServer {
-    /// Starts a server on a free loopback port that answers each request with `handler`.
+    /// Starts a server on a free loopback port that replies to each request with `handler`.
     pub async fn start<F, Fut>(handler: F) -> Self
     where
         F: Fn(Recorded) -> Fut + Send + Sync + 'static,

@@ -127,7 +127,7 @@ impl Transfer {
     /// A store that implements conditional writes rejects a write whose condition fails, with an
     /// error for which [`TransferError::is_precondition_failed`] is true, and stores nothing. A store that
     /// ignores the headers writes anyway. Failures are logged at debug level, because a
-    /// rejected condition is an expected answer that the caller handles.
+    /// rejected condition is an expected response that the caller handles.
     #[tracing::instrument(skip_all, fields(url = %url, bytes = body.len(), ?condition), err(level = "debug"))]
     pub async fn put_bytes_if(
         &self,

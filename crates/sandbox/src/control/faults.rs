@@ -481,10 +481,10 @@ fn take_first<T: Clone>(rules: &mut [Counted<T>], matches: impl Fn(&T) -> bool) 
     Some(counted.rule.clone())
 }
 
-/// Longest token lifetime a fault may set, a year, so that `exp` stays a plausible time.
+/// Maximum token lifetime a fault may set, a year, so that `exp` stays a plausible time.
 const MAX_TOKEN_TTL_SECS: u64 = 365 * 24 * 3600;
 
-/// Longest latency a fault may add to a request, 10 minutes.
+/// Maximum latency a fault may add to a request, 10 minutes.
 const MAX_LATENCY_MILLIS: u64 = 600_000;
 
 fn validate(fault: &Fault) -> Result<(), SandboxError> {

@@ -355,7 +355,7 @@ export function batchTotals(batch: UploadBatch): BatchTotals {
 
 /**
  * Returns a batch's counts as a phrase, such as "3 of 5 uploaded, 1 failed, 1 cancelled". A
- * failed file sent again with Retry counts as retried, not failed, since the new batch says how
+ * failed file sent again with Retry counts as retried, not failed, since the new batch shows how
  * it ended.
  */
 export function countsLine(totals: BatchTotals): string {

@@ -47,8 +47,8 @@ export class Uploads {
 
   /**
    * Creates the queue over `backend`. With `eventFrameMs` above 0, events that arrive within
-   * that time are applied in one update, so a large batch, whose core sends thousands of events
-   * a second, re-renders the queue a few dozen times a second instead of once per event.
+   * that time are applied in one update. The core sends thousands of events a second for a
+   * large batch, so the queue then re-renders a few dozen times a second, not once per event.
    */
   constructor(backend: Backend, options: { eventFrameMs?: number } = {}) {
     this.backend = backend;
@@ -57,7 +57,7 @@ export class Uploads {
 
   /**
    * Takes one event from the core. The first event after a quiet frame is applied at once, so
-   * a single event shows without delay; the events that follow within the frame are applied
+   * a single event shows without delay. The events that follow within the frame are applied
    * together when it ends.
    */
   handle = (event: UploadEvent): void => {
@@ -103,7 +103,7 @@ export class Uploads {
     }
   }
 
-  /** When each entity's gallery was last told to reload, by `entityKey`, in ms. */
+  /** Time of each entity's last gallery reload request, by `entityKey`, in ms. */
   private readonly galleryBumpedAt = new Map<string, number>();
 
   /** Tells the gallery of the job's entity to reload, unless it did less than `minIntervalMs` ago. */
