@@ -175,6 +175,8 @@ impl LibraryError {
 
     /// Tells whether the API returned 404 for a request about an entity, as it does for a
     /// request for a signed URL of an entity that does not exist or that the session may not see.
+    // NOTE: any 404 of the API counts, so a base URL that reaches no PERS route reads as a
+    // missing entity too; the message repeats the API's own detail.
     pub fn is_missing_entity(&self) -> bool {
         match self {
             LibraryError::Api { source, .. } => source.status() == Some(404),
