@@ -12,7 +12,9 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 for_tests=0
 [[ "${1-}" == "--for-tests" ]] && for_tests=1
 
-packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev librsvg2-dev libturbojpeg0-dev curl file)
+# cmake builds the bundled libheif, which decodes HEIC with libde265 and AVIF with dav1d or libaom.
+packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev librsvg2-dev libturbojpeg0-dev
+  cmake libde265-dev libdav1d-dev libaom-dev curl file)
 if [[ $for_tests -eq 1 ]]; then
   packages+=(xvfb xauth webkit2gtk-driver imagemagick libimage-exiftool-perl libvips-tools dbus gnome-keyring)
 fi

@@ -224,6 +224,23 @@ fn corpus_mislabeled_and_broken() {
     assert!(result.status.success(), "{}", stderr(&result));
     assert!(stdout(&result).contains("from PNG"), "{}", stdout(&result));
 
+    // An iPhone HEIC, stored landscape and turned by its container, comes out portrait.
+    let input = corpus.join("real/exif-samples/iphone_13_pro_max.HEIC");
+    let output = dir.path().join("iphone.jpg");
+    let result = run(&[
+        "prepare".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        output.as_os_str(),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(
+        stdout(&result).contains("1200x1600 JPEG"),
+        "{}",
+        stdout(&result)
+    );
+    assert!(stdout(&result).contains("from HEIC"), "{}", stdout(&result));
+
     for (file, reason) in [
         ("made/broken/truncated_50pct.jpg", "truncated"),
         (
@@ -231,7 +248,7 @@ fn corpus_mislabeled_and_broken() {
             "maximum of 100000000 pixels",
         ),
         ("made/broken/empty.png", "the file is empty"),
-        ("made/heic/card.heic", "HEIC is not supported"),
+        ("made/mislabeled/photo.png", "not an image"),
     ] {
         let input = corpus.join(file);
         let output = dir.path().join("out.jpg");

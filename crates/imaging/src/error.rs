@@ -15,7 +15,7 @@ pub enum ImagingError {
     /// The leading bytes match no known image signature.
     #[error(
         "not an image: the content matches no supported format \
-         (JPEG, PNG, WebP, GIF, BMP, TIFF, ICO)"
+         (JPEG, PNG, WebP, GIF, BMP, TIFF, ICO, HEIC, AVIF, SVG)"
     )]
     NotAnImage,
 
@@ -26,6 +26,17 @@ pub enum ImagingError {
         format: SourceFormat,
         /// Action the user can take instead, for example "export as JPEG or PNG".
         hint: &'static str,
+    },
+
+    /// The input is an image sequence (an animated HEIF or AVIF file). It is rejected so that
+    /// the animation is never reduced to one frame.
+    #[error(
+        "the {format} file is an animation, which is not supported in {format}: export it as \
+         an animated GIF or WebP, or as a still image"
+    )]
+    AnimatedSequence {
+        /// The sniffed format of the input, HEIC or AVIF.
+        format: SourceFormat,
     },
 
     /// The input is larger than [`Limits::max_file_bytes`](crate::Limits::max_file_bytes).
@@ -119,14 +130,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn heic_message() {
-        let error = ImagingError::Unsupported {
-            format: SourceFormat::Heic,
-            hint: "export as JPEG or PNG",
+    fn animated_sequence_message() {
+        let error = ImagingError::AnimatedSequence {
+            format: SourceFormat::Avif,
         };
         assert_eq!(
             error.to_string(),
-            "HEIC is not supported: export as JPEG or PNG"
+            "the AVIF file is an animation, which is not supported in AVIF: export it as an \
+             animated GIF or WebP, or as a still image"
         );
     }
 

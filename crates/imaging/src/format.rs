@@ -19,9 +19,9 @@ pub enum SourceFormat {
     Tiff,
     /// Windows icon.
     Ico,
-    /// AVIF (AV1 in a HEIF container). Recognised but not decoded.
+    /// AVIF (AV1 in a HEIF container), decoded by libheif.
     Avif,
-    /// HEIC or another HEIF brand. Recognised but not decoded.
+    /// HEIC or another HEIF brand, decoded by libheif.
     Heic,
     /// SVG, rasterised from its inline content.
     Svg,
@@ -40,6 +40,7 @@ impl SourceFormat {
             Self::Bmp => Ok(image::ImageFormat::Bmp),
             Self::Tiff => Ok(image::ImageFormat::Tiff),
             Self::Ico => Ok(image::ImageFormat::Ico),
+            // Decoded by libheif in `heif.rs`, not by `image`.
             Self::Avif | Self::Heic => Err("export as JPEG or PNG"),
             Self::Svg => Err("export as PNG"),
         }

@@ -9,10 +9,10 @@
 //! same pipeline for gallery tiles.
 //!
 //! Formats are identified from content by [`sniff`], never from a file name. JPEG, PNG,
-//! WebP, GIF, BMP, TIFF and ICO are decoded. SVG is rasterised with resvg from its inline
-//! content only, with the longer side at most 4096 px. HEIC and AVIF are recognised and
-//! rejected as unsupported. Size and pixel limits ([`Limits`]) are checked from the header before any
-//! pixel buffer is allocated.
+//! WebP, GIF, BMP, TIFF and ICO are decoded, and HEIC and AVIF through libheif (still images
+//! only: an image sequence is rejected). SVG is rasterised with resvg from its inline
+//! content only, with the longer side at most 4096 px. Size and pixel limits ([`Limits`]) are
+//! checked from the header before any pixel buffer is allocated.
 //!
 //! Colour: embedded RGB and greyscale ICC profiles are converted to sRGB with moxcms after
 //! resampling, as libvips' thumbnailer also does. CMYK and YCCK JPEGs go through their
@@ -41,6 +41,7 @@ mod error;
 mod format;
 mod geometry;
 mod gif_animation;
+mod heif;
 mod jpeg;
 mod jpeg_decode;
 mod jpeg_scaled;

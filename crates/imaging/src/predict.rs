@@ -13,7 +13,7 @@ use crate::format::{OutputFormat, SourceFormat};
 use crate::geometry;
 use crate::options::{Limits, Preset};
 use crate::prepare::{check_input, choose_format};
-use crate::svg;
+use crate::{heif, svg};
 
 /// What [`prepare`](crate::prepare) will produce for an input, read from its header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +145,17 @@ fn read_header(
             height,
             orientation: 1,
             has_alpha: true,
+        });
+    }
+    if matches!(format, SourceFormat::Heic | SourceFormat::Avif) {
+        let header = heif::read_header(bytes, format, limits)?;
+        // libheif reports the size after the container's rotation, and EXIF orientation
+        // is not applied to HEIF.
+        return Ok(Header {
+            width: header.width,
+            height: header.height,
+            orientation: 1,
+            has_alpha: header.has_alpha,
         });
     }
     let image_format = format

@@ -10,7 +10,7 @@ use crate::format::{OutputFormat, SourceFormat, sniff};
 use crate::geometry::{self, Plan};
 use crate::options::{FormatChoice, Limits, MetadataPolicy, Preset};
 use crate::resize::Pixels;
-use crate::{color, compose, metadata, svg};
+use crate::{color, compose, heif, metadata, svg};
 
 /// JPEG quality of [`thumbnail`] output.
 const THUMBNAIL_JPEG_QUALITY: u8 = 80;
@@ -68,7 +68,7 @@ impl fmt::Debug for PreparedImage {
 /// # Errors
 ///
 /// In the order they are checked: [`ImagingError::FileTooLarge`], [`ImagingError::Empty`],
-/// [`ImagingError::NotAnImage`], [`ImagingError::Unsupported`] (HEIC, AVIF), then from
+/// [`ImagingError::NotAnImage`], [`ImagingError::AnimatedSequence`] (HEIC, AVIF), then from
 /// the header [`ImagingError::TooManyPixels`] and [`ImagingError::DimensionTooLarge`], then
 /// [`ImagingError::Decode`] for corrupt or truncated data (including a decoder panic, which is
 /// caught) and [`ImagingError::Encode`].
@@ -110,17 +110,21 @@ pub fn prepare_many(
     if let Some(animation) = animation::probe(bytes, source_format) {
         return animation::prepare_animation(bytes, source_format, &animation, presets, limits);
     }
-    let decoded = if source_format == SourceFormat::Svg {
-        decode_svg(bytes, limits)?
-    } else {
-        let image_format =
-            source_format
-                .decoder_format()
-                .map_err(|hint| ImagingError::Unsupported {
-                    format: source_format,
-                    hint,
-                })?;
-        decode(bytes, source_format, image_format, limits, presets)?
+    let decoded = match source_format {
+        SourceFormat::Svg => decode_svg(bytes, limits)?,
+        SourceFormat::Heic | SourceFormat::Avif => {
+            catch_decoder_panic(source_format, || heif::decode(bytes, source_format, limits))?
+        }
+        _ => {
+            let image_format =
+                source_format
+                    .decoder_format()
+                    .map_err(|hint| ImagingError::Unsupported {
+                        format: source_format,
+                        hint,
+                    })?;
+            decode(bytes, source_format, image_format, limits, presets)?
+        }
     };
     let source = Source::new(decoded, source_format);
     presets.iter().map(|preset| source.render(preset)).collect()

@@ -159,29 +159,6 @@ fn corpus_named_cases() {
         ),
         "soi_only.jpg: {result:?}"
     );
-
-    let result = prepare_default(&read(&corpus, "made/heic/card.heic"));
-    let Err(
-        error @ ImagingError::Unsupported {
-            format: SourceFormat::Heic,
-            ..
-        },
-    ) = result
-    else {
-        panic!("card.heic: expected Unsupported HEIC, got {result:?}");
-    };
-    assert_eq!(
-        error.to_string(),
-        "HEIC is not supported: export as JPEG or PNG"
-    );
-
-    for file in ["made/heic/card.avif", "real/exif-samples/IMG_5195.HEIC"] {
-        let result = prepare_default(&read(&corpus, file));
-        assert!(
-            matches!(result, Err(ImagingError::Unsupported { .. })),
-            "{file}: {result:?}"
-        );
-    }
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod color;
 mod corpus_outcomes;
 mod fixtures;
 mod formats;
+mod heif;
 mod metadata;
 mod orientation;
 mod presets;

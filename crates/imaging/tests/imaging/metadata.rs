@@ -26,7 +26,7 @@ fn header_segments(jpeg: &[u8]) -> Vec<(u8, &[u8])> {
 }
 
 /// Asserts that a prepared JPEG has no EXIF by three independent checks.
-fn assert_no_exif(jpeg: &[u8], name: &str) {
+pub fn assert_no_exif(jpeg: &[u8], name: &str) {
     let exif = exif::Reader::new().read_from_container(&mut Cursor::new(jpeg));
     match exif {
         Err(exif::Error::NotFound(_)) => {}
@@ -91,7 +91,7 @@ fn corpus_photos_exif_removed() {
 }
 
 /// Builds an EXIF APP1 segment with Artist, Copyright, Make and Orientation 6.
-fn copyright_app1() -> Vec<u8> {
+pub fn copyright_app1() -> Vec<u8> {
     let ascii = |tag, text: &str| exif::Field {
         tag,
         ifd_num: exif::In::PRIMARY,
@@ -128,7 +128,7 @@ fn keep_copyright(format: FormatChoice) -> Preset {
     }
 }
 
-fn field_text(exif: &exif::Exif, tag: exif::Tag) -> Option<String> {
+pub fn field_text(exif: &exif::Exif, tag: exif::Tag) -> Option<String> {
     let field = exif.get_field(tag, exif::In::PRIMARY)?;
     Some(field.display_value().to_string())
 }

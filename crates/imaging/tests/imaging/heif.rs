@@ -1,0 +1,376 @@
+//! HEIC and AVIF: decoded through libheif, upright, in sRGB, without metadata by default.
+//!
+//! The built fixtures are AVIF files encoded here with libheif and libaom, because no HEVC
+//! encoder is installed. The corpus adds an HEIC card and two iPhone photos.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, Rgb, RgbImage, RgbaImage};
+use libheif_rs::{
+    ColorSpace, CompressionFormat, EncoderQuality, EncodingOptions, HeifContext, Image,
+    ImageOrientation, LibHeif, RgbChroma,
+};
+use pers_imaging::{
+    FormatChoice, ImagingError, Limits, MetadataPolicy, OutputFormat, Preset, SourceFormat,
+};
+
+use crate::fixtures::{BLUE, GREEN, RED, YELLOW, card, exif_orientation_segment, stored_for};
+use crate::metadata::{assert_no_exif, copyright_app1, field_text};
+use crate::support::{close, corpus, decode_output, mean_abs_diff, prepare_ok, read};
+
+/// Per-channel tolerance for a sampled corner colour after AVIF and JPEG encoding.
+const CORNER_TOLERANCE: u8 = 40;
+
+/// Pixels of an AVIF fixture, with or without alpha.
+enum Pixels<'a> {
+    Rgb(&'a RgbImage),
+    Rgba(&'a RgbaImage),
+}
+
+/// Encodes `pixels` as a lossy AVIF with libaom. `orientation` (1 to 8, EXIF numbering) is
+/// written as the `irot` and `imir` properties, and `exif`, an "Exif\0\0" payload, as the
+/// image's EXIF block.
+fn avif(pixels: Pixels<'_>, orientation: u8, exif: Option<&[u8]>) -> Vec<u8> {
+    let (width, height, chroma, raw, channels) = match pixels {
+        Pixels::Rgb(image) => (
+            image.width(),
+            image.height(),
+            RgbChroma::Rgb,
+            image.as_raw(),
+            3,
+        ),
+        Pixels::Rgba(image) => (
+            image.width(),
+            image.height(),
+            RgbChroma::Rgba,
+            image.as_raw(),
+            4,
+        ),
+    };
+    let mut image = Image::new(width, height, ColorSpace::Rgb(chroma)).unwrap();
+    image
+        .create_plane(libheif_rs::Channel::Interleaved, width, height, 8)
+        .unwrap();
+    let planes = image.planes_mut();
+    let plane = planes.interleaved.unwrap();
+    let row_bytes = width as usize * channels;
+    for (row, source) in plane
+        .data
+        .chunks_mut(plane.stride)
+        .zip(raw.chunks(row_bytes))
+    {
+        row[..row_bytes].copy_from_slice(source);
+    }
+
+    let lib = LibHeif::new();
+    let mut context = HeifContext::new().unwrap();
+    let mut encoder = lib.encoder_for_format(CompressionFormat::Av1).unwrap();
+    encoder.set_quality(EncoderQuality::Lossy(90)).unwrap();
+    let mut options = EncodingOptions::new().unwrap();
+    options.set_image_orientation(heif_orientation(orientation));
+    let handle = context
+        .encode_image(&image, &mut encoder, Some(options))
+        .unwrap();
+    if let Some(exif) = exif {
+        context.add_exif_metadata(&handle, exif).unwrap();
+    }
+    context.write_to_bytes().unwrap()
+}
+
+fn heif_orientation(orientation: u8) -> ImageOrientation {
+    match orientation {
+        1 => ImageOrientation::Normal,
+        2 => ImageOrientation::FlipHorizontally,
+        3 => ImageOrientation::Rotate180,
+        4 => ImageOrientation::FlipVertically,
+        5 => ImageOrientation::Rotate90CwThenFlipHorizontally,
+        6 => ImageOrientation::Rotate90Cw,
+        7 => ImageOrientation::Rotate90CwThenFlipVertically,
+        8 => ImageOrientation::Rotate270Cw,
+        other => panic!("no orientation {other}"),
+    }
+}
+
+/// Checks the corner samples of a card: red top-left, green top-right, blue bottom-left,
+/// yellow bottom-right.
+fn assert_card_upright(image: &RgbImage, inset: u32, name: &str) {
+    let right = image.width() - 1 - inset;
+    let bottom = image.height() - 1 - inset;
+    let corners = [
+        ("top-left", (inset, inset), RED),
+        ("top-right", (right, inset), GREEN),
+        ("bottom-left", (inset, bottom), BLUE),
+        ("bottom-right", (right, bottom), YELLOW),
+    ];
+    for (corner, (x, y), expected) in corners {
+        let actual = *image.get_pixel(x, y);
+        assert!(
+            close(actual, expected, CORNER_TOLERANCE),
+            "{name}: {corner} pixel at ({x}, {y}) is {actual:?}, expected about {expected:?}"
+        );
+    }
+}
+
+#[test]
+fn built_avif_all_orientations() {
+    let upright = card(96, 64);
+    for orientation in 1..=8u8 {
+        let name = format!("AVIF card, orientation {orientation}");
+        let stored = stored_for(&upright, orientation);
+        let prepared = prepare_ok(&avif(Pixels::Rgb(&stored), orientation, None), &name);
+        assert_eq!(prepared.source_format, SourceFormat::Avif, "{name}");
+        assert_eq!(prepared.format, OutputFormat::Jpeg, "{name}");
+        assert_eq!((prepared.width, prepared.height), (96, 64), "{name}");
+        assert_card_upright(&decode_output(&prepared), 6, &name);
+    }
+}
+
+#[test]
+fn built_avif_exif_orientation_not_applied_twice() {
+    // A phone writes the turn twice: as `irot` and as EXIF orientation 6. Only one applies.
+    let upright = card(96, 64);
+    let stored = stored_for(&upright, 6);
+    let segment = exif_orientation_segment(6);
+    let source = avif(Pixels::Rgb(&stored), 6, Some(&segment[4..]));
+    let prepared = prepare_ok(&source, "AVIF with irot and EXIF orientation 6");
+    assert_eq!((prepared.width, prepared.height), (96, 64));
+    assert_card_upright(&decode_output(&prepared), 6, "AVIF with irot and EXIF 6");
+}
+
+#[test]
+fn built_avif_alpha_kept_or_flattened() {
+    let source = RgbaImage::from_fn(64, 64, |x, _| {
+        if x < 32 {
+            image::Rgba([0, 0, 200, 0])
+        } else {
+            image::Rgba([0, 0, 200, 255])
+        }
+    });
+    let bytes = avif(Pixels::Rgba(&source), 1, None);
+
+    let prepared = prepare_ok(&bytes, "translucent AVIF");
+    assert_eq!(prepared.format, OutputFormat::Png);
+    let output = image::load_from_memory(&prepared.bytes).unwrap().to_rgba8();
+    assert!(
+        output.get_pixel(8, 32).0[3] < 16,
+        "left half stays transparent"
+    );
+    assert!(
+        output.get_pixel(56, 32).0[3] > 240,
+        "right half stays opaque"
+    );
+
+    let jpeg = Preset {
+        format: FormatChoice::Jpeg,
+        ..Preset::default()
+    };
+    let flattened = pers_imaging::prepare(&bytes, &jpeg, &Limits::default()).unwrap();
+    let output = decode_output(&flattened);
+    let left = *output.get_pixel(8, 32);
+    assert!(
+        close(left, Rgb([255, 255, 255]), 24),
+        "transparent half flattened on white, got {left:?}"
+    );
+}
+
+#[test]
+fn built_avif_metadata_stripped_or_copyright_kept() {
+    let stored = stored_for(&card(96, 64), 6);
+    let app1 = copyright_app1();
+    let source = avif(Pixels::Rgb(&stored), 6, Some(&app1[4..]));
+
+    let stripped = prepare_ok(&source, "AVIF with copyright EXIF");
+    assert_no_exif(&stripped.bytes, "AVIF with copyright EXIF, default preset");
+
+    let preset = Preset {
+        metadata: MetadataPolicy::KeepCopyright,
+        format: FormatChoice::Jpeg,
+        ..Preset::default()
+    };
+    let kept = pers_imaging::prepare(&source, &preset, &Limits::default()).unwrap();
+    let exif = exif::Reader::new()
+        .read_from_container(&mut Cursor::new(&kept.bytes))
+        .unwrap_or_else(|error| panic!("no EXIF in the output: {error}"));
+    assert_eq!(
+        field_text(&exif, exif::Tag::Artist).as_deref(),
+        Some("\"Ada Lovelace\"")
+    );
+    assert_eq!(field_text(&exif, exif::Tag::Make), None);
+    assert_eq!(field_text(&exif, exif::Tag::Orientation), None);
+}
+
+#[test]
+fn built_avif_pixel_limit_from_header() {
+    let bytes = avif(Pixels::Rgb(&card(96, 64)), 1, None);
+    let limits = Limits {
+        max_pixels: 96 * 64 - 1,
+        ..Limits::default()
+    };
+    let result = pers_imaging::prepare(&bytes, &Preset::default(), &limits);
+    assert!(
+        matches!(
+            result,
+            Err(ImagingError::TooManyPixels {
+                width: 96,
+                height: 64,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    let predicted = pers_imaging::predict_output(&bytes, &Preset::default(), &limits);
+    assert!(
+        matches!(predicted, Err(ImagingError::TooManyPixels { .. })),
+        "{predicted:?}"
+    );
+}
+
+#[test]
+fn built_avif_prediction_matches_output() {
+    let stored = stored_for(&card(300, 200), 6);
+    let bytes = avif(Pixels::Rgb(&stored), 6, None);
+    let preset = Preset {
+        max_edge: 150,
+        ..Preset::default()
+    };
+    let predicted = pers_imaging::predict_output(&bytes, &preset, &Limits::default()).unwrap();
+    let prepared = pers_imaging::prepare(&bytes, &preset, &Limits::default()).unwrap();
+    assert_eq!(
+        (predicted.width, predicted.height),
+        (prepared.width, prepared.height)
+    );
+    assert_eq!((predicted.width, predicted.height), (150, 100));
+    assert_eq!(
+        (predicted.source_width, predicted.source_height),
+        (300, 200)
+    );
+    assert_eq!(predicted.format, prepared.format);
+}
+
+#[test]
+fn damaged_avif_rejected() {
+    let bytes = avif(Pixels::Rgb(&card(96, 64)), 1, None);
+    let cuts = [bytes.len() / 2, 40, bytes.len() - 8];
+    for cut in cuts {
+        let result = pers_imaging::prepare(&bytes[..cut], &Preset::default(), &Limits::default());
+        let Err(error) = &result else {
+            panic!("AVIF cut at {cut} of {} bytes was prepared", bytes.len());
+        };
+        assert!(
+            matches!(
+                error,
+                ImagingError::Decode {
+                    format: SourceFormat::Avif,
+                    ..
+                }
+            ),
+            "cut at {cut}: {error:?}"
+        );
+        assert!(
+            error.to_string().contains("AVIF data could not be decoded"),
+            "cut at {cut}: {error}"
+        );
+    }
+}
+
+#[test]
+fn corpus_heif_cards_upright() {
+    let Some(corpus) = corpus() else { return };
+    let reference = image::load_from_memory(&read(&corpus, "made/orientation/card_upright.png"))
+        .unwrap()
+        .to_rgb8();
+    for (file, format) in [
+        ("made/heic/card.heic", SourceFormat::Heic),
+        ("made/heic/card.avif", SourceFormat::Avif),
+    ] {
+        let prepared = prepare_ok(&read(&corpus, file), file);
+        assert_eq!(prepared.source_format, format, "{file}");
+        assert_eq!((prepared.width, prepared.height), (480, 320), "{file}");
+        let output = decode_output(&prepared);
+        let diff = mean_abs_diff(&output, &reference);
+        println!("{file}: mean abs diff {diff:.2} from card_upright.png");
+        assert!(diff < 6.0, "{file}: mean abs diff {diff:.2} from upright");
+    }
+}
+
+#[test]
+fn corpus_iphone_photos() {
+    let Some(corpus) = corpus() else { return };
+    // 2566x3313 with a Display P3 profile and GPS, and 4032x3024 stored with `irot` and
+    // EXIF orientation 6, which shows as 3024x4032 when the turn is applied once.
+    for (file, source_size, output_size) in [
+        (
+            "real/exif-samples/IMG_5195.HEIC",
+            (2566, 3313),
+            (1239, 1600),
+        ),
+        (
+            "real/exif-samples/iphone_13_pro_max.HEIC",
+            (3024, 4032),
+            (1200, 1600),
+        ),
+    ] {
+        let bytes = read(&corpus, file);
+        let prepared = prepare_ok(&bytes, file);
+        assert_eq!(prepared.source_format, SourceFormat::Heic, "{file}");
+        assert_eq!(
+            (prepared.source_width, prepared.source_height),
+            source_size,
+            "{file}"
+        );
+        assert_eq!((prepared.width, prepared.height), output_size, "{file}");
+        assert_eq!(prepared.format, OutputFormat::Jpeg, "{file}");
+        assert_no_exif(&prepared.bytes, file);
+
+        let predicted =
+            pers_imaging::predict_output(&bytes, &Preset::default(), &Limits::default()).unwrap();
+        assert_eq!((predicted.width, predicted.height), output_size, "{file}");
+    }
+}
+
+#[test]
+fn corpus_display_p3_converted() {
+    let Some(corpus) = corpus() else { return };
+    // The same decoded pixels read as Display P3 and converted to sRGB differ from the
+    // pixels taken as sRGB, so the conversion shows as a difference from a plain decode.
+    let file = "real/exif-samples/IMG_5195.HEIC";
+    let bytes = read(&corpus, file);
+    let context = HeifContext::read_from_bytes(&bytes).unwrap();
+    let handle = context.primary_image_handle().unwrap();
+    let profile = handle.color_profile_raw();
+    assert!(
+        profile.is_some(),
+        "{file}: expected an embedded ICC profile"
+    );
+
+    let preset = Preset {
+        max_edge: 256,
+        format: FormatChoice::Png,
+        ..Preset::default()
+    };
+    let prepared = pers_imaging::prepare(&bytes, &preset, &Limits::default()).unwrap();
+    let converted = decode_output(&prepared);
+    let plain = LibHeif::new()
+        .decode(&handle, ColorSpace::Rgb(RgbChroma::Rgb), None)
+        .unwrap();
+    let plane = plain.planes().interleaved.unwrap();
+    let width = plane.width;
+    let height = plane.height;
+    let mut packed = Vec::new();
+    for row in plane.data.chunks(plane.stride).take(height as usize) {
+        packed.extend_from_slice(&row[..width as usize * 3]);
+    }
+    let plain = DynamicImage::ImageRgb8(RgbImage::from_raw(width, height, packed).unwrap())
+        .resize_exact(
+            converted.width(),
+            converted.height(),
+            image::imageops::FilterType::Lanczos3,
+        )
+        .to_rgb8();
+    let diff = mean_abs_diff(&converted, &plain);
+    println!("{file}: mean abs diff {diff:.2} between converted and unconverted");
+    assert!(
+        diff > 1.0,
+        "{file}: output equals the unconverted pixels (diff {diff:.2})"
+    );
+}
