@@ -374,3 +374,153 @@ fn corpus_display_p3_converted() {
         "{file}: output equals the unconverted pixels (diff {diff:.2})"
     );
 }
+
+/// Writes `frames` as an AVIF image sequence (a `moov` track, no still image) through
+/// libheif's C API, one second per frame.
+#[allow(unsafe_code)]
+fn avif_sequence(frames: &[RgbImage]) -> Vec<u8> {
+    use std::ffi::c_void;
+    use std::ptr;
+
+    use libheif_sys as lh;
+
+    /// Appends the bytes libheif writes to the `Vec<u8>` passed as `userdata`.
+    unsafe extern "C" fn append(
+        _context: *mut lh::heif_context,
+        data: *const c_void,
+        size: usize,
+        userdata: *mut c_void,
+    ) -> lh::heif_error {
+        // SAFETY: libheif passes `size` readable bytes at `data`, and `userdata` is the
+        // `Vec<u8>` given to `heif_context_write` below, alive for the whole call.
+        unsafe {
+            let output = &mut *userdata.cast::<Vec<u8>>();
+            output.extend_from_slice(std::slice::from_raw_parts(data.cast::<u8>(), size));
+        }
+        lh::heif_error {
+            code: lh::heif_error_code_heif_error_Ok,
+            subcode: lh::heif_suberror_code_heif_suberror_Unspecified,
+            message: c"".as_ptr(),
+        }
+    }
+
+    fn check(error: lh::heif_error) {
+        assert_eq!(
+            error.code,
+            lh::heif_error_code_heif_error_Ok,
+            "libheif error"
+        );
+    }
+
+    let _init = LibHeif::new();
+    let (width, height) = frames[0].dimensions();
+    let mut output = Vec::new();
+    // SAFETY: every pointer passed to libheif comes from libheif and is released once, and
+    // each plane copy stays within the stride and height that libheif reports.
+    unsafe {
+        let context = lh::heif_context_alloc();
+        // libheif 1.23 dereferences the sequence options in `heif_track_encode_sequence_image`
+        // even though its documentation allows NULL, so they are passed explicitly.
+        let sequence_options = lh::heif_sequence_encoding_options_alloc();
+        let mut track = ptr::null_mut();
+        check(lh::heif_context_add_visual_sequence_track(
+            context,
+            u16::try_from(width).unwrap(),
+            u16::try_from(height).unwrap(),
+            lh::heif_track_type_4cc_heif_track_type_image_sequence,
+            ptr::null(),
+            sequence_options,
+            &mut track,
+        ));
+        let mut encoder = ptr::null_mut();
+        check(lh::heif_context_get_encoder_for_format(
+            context,
+            lh::heif_compression_format_heif_compression_AV1,
+            &mut encoder,
+        ));
+        for frame in frames {
+            let mut image = ptr::null_mut();
+            check(lh::heif_image_create(
+                i32::try_from(width).unwrap(),
+                i32::try_from(height).unwrap(),
+                lh::heif_colorspace_heif_colorspace_RGB,
+                lh::heif_chroma_heif_chroma_interleaved_RGB,
+                &mut image,
+            ));
+            check(lh::heif_image_add_plane(
+                image,
+                lh::heif_channel_heif_channel_interleaved,
+                i32::try_from(width).unwrap(),
+                i32::try_from(height).unwrap(),
+                8,
+            ));
+            let mut stride = 0usize;
+            let data = lh::heif_image_get_plane2(
+                image,
+                lh::heif_channel_heif_channel_interleaved,
+                &mut stride,
+            );
+            let row_bytes = width as usize * 3;
+            for (y, row) in frame.as_raw().chunks(row_bytes).enumerate() {
+                ptr::copy_nonoverlapping(row.as_ptr(), data.add(y * stride), row_bytes);
+            }
+            lh::heif_image_set_duration(image, 90_000);
+            check(lh::heif_track_encode_sequence_image(
+                track,
+                image,
+                encoder,
+                sequence_options,
+            ));
+            lh::heif_image_release(image);
+        }
+        check(lh::heif_track_encode_end_of_sequence(track, encoder));
+        lh::heif_track_release(track);
+        let mut writer = lh::heif_writer {
+            writer_api_version: 1,
+            write: Some(append),
+        };
+        check(lh::heif_context_write(
+            context,
+            &mut writer,
+            ptr::from_mut(&mut output).cast::<c_void>(),
+        ));
+        // The encoder is released only after the write, because libheif 1.23 still uses it
+        // when it finalises the track there, despite the end-of-sequence call.
+        lh::heif_encoder_release(encoder);
+        lh::heif_sequence_encoding_options_release(sequence_options);
+        lh::heif_context_free(context);
+    }
+    output
+}
+
+#[test]
+fn built_avif_sequence_rejected() {
+    let frames = [
+        RgbImage::from_pixel(32, 32, Rgb([220, 30, 30])),
+        RgbImage::from_pixel(32, 32, Rgb([30, 170, 60])),
+        RgbImage::from_pixel(32, 32, Rgb([30, 60, 210])),
+    ];
+    let bytes = avif_sequence(&frames);
+    assert_eq!(pers_imaging::sniff(&bytes), Some(SourceFormat::Avif));
+
+    let result = pers_imaging::prepare(&bytes, &Preset::default(), &Limits::default());
+    let Err(error) = result else {
+        panic!("an AVIF sequence was prepared as a still image");
+    };
+    assert!(
+        matches!(
+            error,
+            ImagingError::AnimatedSequence {
+                format: SourceFormat::Avif
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("animation"), "{error}");
+
+    let predicted = pers_imaging::predict_output(&bytes, &Preset::default(), &Limits::default());
+    assert!(
+        matches!(predicted, Err(ImagingError::AnimatedSequence { .. })),
+        "{predicted:?}"
+    );
+}
