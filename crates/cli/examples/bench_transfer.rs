@@ -6,8 +6,8 @@
 //!   startup JSON to FILE and serves until Ctrl-C or SIGTERM. The rate limit is raised to
 //!   1,000,000 requests per hour, because one run sends several thousand API requests.
 //! - `make-images --dir DIR --count N`: writes N distinct 640x480 JPEGs.
-//! - `make-pdfs --dir DIR --count N --bytes B`: writes N distinct PDFs of B bytes, which the
-//!   core uploads unchanged.
+//! - `make-pdfs --dir DIR --count N --bytes B [--first I]`: writes N distinct PDFs of B bytes,
+//!   numbered from I (default 0), which the core uploads unchanged.
 //! - `presign --info FILE --entity TYPE/ID --dir DIR`: signs as the demo tenant admin one PUT
 //!   URL per file of DIR, named after the file, and prints `PATH URL` lines.
 //! - `put --info FILE --entity TYPE/ID --file PATH`: signs one PUT URL and sends PATH with
@@ -54,6 +54,9 @@ enum Step {
         count: u32,
         #[arg(long)]
         bytes: usize,
+        /// Index of the first file, so that two calls can make files that differ.
+        #[arg(long, default_value_t = 0)]
+        first: u32,
     },
     Presign {
         #[arg(long)]
@@ -84,7 +87,12 @@ async fn main() {
     match Cli::parse().command {
         Step::Serve { data_dir, info } => serve(data_dir, &info).await,
         Step::MakeImages { dir, count } => make_images(&dir, count),
-        Step::MakePdfs { dir, count, bytes } => make_pdfs(&dir, count, bytes),
+        Step::MakePdfs {
+            dir,
+            count,
+            bytes,
+            first,
+        } => make_pdfs(&dir, first..first + count, bytes),
         Step::Presign { info, entity, dir } => presign(&info, &entity, &dir).await,
         Step::Put { info, entity, file } => put(&info, &entity, &file).await,
         Step::PutMany { list, concurrency } => put_many(&list, concurrency).await,
@@ -123,11 +131,11 @@ fn make_images(dir: &Path, count: u32) {
     }
 }
 
-fn make_pdfs(dir: &Path, count: u32, bytes: usize) {
+fn make_pdfs(dir: &Path, indexes: std::ops::Range<u32>, bytes: usize) {
     std::fs::create_dir_all(dir).unwrap();
     let head = b"%PDF-1.4\n";
     let tail = b"\n%%EOF\n";
-    for index in 0..count {
+    for index in indexes {
         let mut body = Vec::with_capacity(bytes);
         body.extend_from_slice(head);
         let filler = bytes.saturating_sub(head.len() + tail.len());
