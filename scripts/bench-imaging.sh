@@ -59,15 +59,29 @@ measure() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-# Prints the SSIM of OURS against libvips' Lanczos3 output of INPUT at the same size, both
-# JPEG at quality 85. `vips thumbnail --size force` makes exactly that size.
+# Prints two SSIM values of OURS against libvips' output of INPUT at the same size, both
+# JPEG at quality 85. The first reference is `vips thumbnail --size force`, which decodes a
+# JPEG at a reduced scale and then applies Lanczos3. The second is `vips resize` with the
+# Lanczos3 kernel on the full-size decode, so it has no shrink-on-load step.
 similarity() {
     local input="$1" ours_output="$2" reference="$work/reference.jpg"
-    local width height
+    local width height in_width in_height
     width="$(vipsheader -f width "$ours_output")"
     height="$(vipsheader -f height "$ours_output")"
     vips thumbnail "$input" "$reference[Q=85,strip]" "$width" --height "$height" --size force
-    "$ssim" "$ours_output" "$reference"
+    local thumbnail_ssim
+    thumbnail_ssim="$("$ssim" "$ours_output" "$reference")"
+    in_width="$(vipsheader -f width "$input")"
+    in_height="$(vipsheader -f height "$input")"
+    vips resize "$input" "$reference[Q=85,strip]" \
+        "$(awk -v a="$width" -v b="$in_width" 'BEGIN { printf "%.10f", a / b }')" \
+        --vscale "$(awk -v a="$height" -v b="$in_height" 'BEGIN { printf "%.10f", a / b }')" \
+        --kernel lanczos3
+    if [ "$(vipsheader -f width "$reference")x$(vipsheader -f height "$reference")" != "${width}x${height}" ]; then
+        echo "$thumbnail_ssim n/a"
+        return
+    fi
+    echo "$thumbnail_ssim $("$ssim" "$ours_output" "$reference")"
 }
 
 report() {
@@ -76,10 +90,12 @@ report() {
     o="$(measure "$ours" prepare "$input" -o "$work/ours.jpg" --max-edge "$edge" --quality 85)"
     v="$(measure vipsthumbnail "$input" --size "$edge" -o "$work/vips.jpg[Q=85,strip]")"
     m="$(measure "$magick" "$input" -resize "${edge}x${edge}" -quality 85 -strip "$work/magick.jpg")"
-    printf '%-28s ours %6ss %4s MiB | vips %6ss %4s MiB | magick %6ss %4s MiB | ours/vips %s, ours/magick %s | SSIM %s\n' \
+    local similarities
+    similarities="$(similarity "$input" "$work/ours.jpg")"
+    printf '%-28s ours %6ss %4s MiB | vips %6ss %4s MiB | magick %6ss %4s MiB | ours/vips %s, ours/magick %s | SSIM %s (vips resize %s)\n' \
         "$name" "${o% *}" "${o#* }" "${v% *}" "${v#* }" "${m% *}" "${m#* }" \
         "$(ratio "${o% *}" "${v% *}")" "$(ratio "${o% *}" "${m% *}")" \
-        "$(similarity "$input" "$work/ours.jpg")"
+        "${similarities% *}" "${similarities#* }"
 }
 
 # Makes 50 photos of 12 to 24 MP in $work/batch from three corpus photos.
@@ -107,12 +123,14 @@ report_batch() {
     printf '%-28s ours %6ss %4s MiB | vips %6ss %4s MiB | ours/vips %s\n' \
         "50 photos 12-24 MP, 2 at once" "${o% *}" "${o#* }" "${v% *}" "${v#* }" \
         "$(ratio "${o% *}" "${v% *}")"
-    local lowest=1 file value
+    local lowest=1 lowest_resize=1 below=0 file values
     for file in "$work"/batch-ours/*.jpg; do
-        value="$(similarity "$work/batch/$(basename "$file")" "$file")"
-        lowest="$(awk -v a="$lowest" -v b="$value" 'BEGIN { print (b < a) ? b : a }')"
+        values="$(similarity "$work/batch/$(basename "$file")" "$file")"
+        lowest="$(awk -v a="$lowest" -v b="${values% *}" 'BEGIN { print (b < a) ? b : a }')"
+        lowest_resize="$(awk -v a="$lowest_resize" -v b="${values#* }" 'BEGIN { print (b != "n/a" && b < a) ? b : a }')"
+        below=$(( below + $(awk -v b="${values% *}" 'BEGIN { print (b < 0.97) ? 1 : 0 }') ))
     done
-    echo "batch: lowest SSIM of the 50 outputs against libvips Lanczos3: $lowest (target >= 0.97)"
+    echo "batch: lowest SSIM of the 50 outputs against vips thumbnail: $lowest ($below below 0.97), against vips resize (Lanczos3): $lowest_resize (target >= 0.97)"
 }
 
 echo "machine: $(nproc) cores, $(awk '/model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo)"
