@@ -524,3 +524,32 @@ fn built_avif_sequence_rejected() {
         "{predicted:?}"
     );
 }
+
+#[test]
+#[allow(unsafe_code)]
+fn security_limits_layout_matches_library() {
+    use libheif_sys as lh;
+
+    let _init = LibHeif::new();
+    // SAFETY: libheif returns a pointer to its static global limits, valid for the process.
+    let global = unsafe { &*lh::heif_get_global_security_limits() };
+    // libheif copies the fields that the `version` of a caller's struct names. The bindings'
+    // struct has the fields of version 4 (the last two below), so it must not be older than
+    // the library's, or libheif reads past the end of the copy that libheif-rs passes in.
+    let bindings_version = 4;
+    let lh::heif_security_limits {
+        max_bad_pixels,
+        max_iso23001_17_pixel_size_bytes,
+        ..
+    } = *global;
+    println!(
+        "libheif limits version {}, max_bad_pixels {max_bad_pixels}, \
+         max_iso23001_17_pixel_size_bytes {max_iso23001_17_pixel_size_bytes}",
+        global.version
+    );
+    assert!(
+        global.version <= bindings_version,
+        "libheif's security limits are version {}, newer than the bindings' {bindings_version}",
+        global.version
+    );
+}
