@@ -38,11 +38,25 @@ pub(crate) fn read_header(
 ) -> Result<HeifHeader, ImagingError> {
     let context = open(bytes, format, limits)?;
     let handle = primary_image(&context, format)?;
+    let (width, height) = declared_size(&handle);
     Ok(HeifHeader {
-        width: handle.width(),
-        height: handle.height(),
+        width,
+        height,
         has_alpha: handle.has_alpha_channel(),
     })
+}
+
+/// Returns the displayed size, or when libheif reports none (it gives 0x0 for a size it
+/// cannot represent), the stored size from the `ispe` box, so that the limit check names it.
+fn declared_size(handle: &ImageHandle) -> (u32, u32) {
+    let (width, height) = (handle.width(), handle.height());
+    if width != 0 && height != 0 {
+        return (width, height);
+    }
+    // libheif returns the `ispe` box's unsigned 32-bit fields as C ints, so a side above
+    // 2^31 - 1 comes back negative. Reinterpreting the bits restores the stored value.
+    let stored = |side: i32| u32::from_ne_bytes(side.to_ne_bytes());
+    (stored(handle.ispe_width()), stored(handle.ispe_height()))
 }
 
 /// Decodes the primary image of a HEIC or AVIF file into 8-bit RGB or RGBA, upright.
@@ -57,7 +71,7 @@ pub(crate) fn decode(
 ) -> Result<Decoded, ImagingError> {
     let context = open(bytes, format, limits)?;
     let handle = primary_image(&context, format)?;
-    let (width, height) = (handle.width(), handle.height());
+    let (width, height) = declared_size(&handle);
     check_dimensions(width, height, limits)?;
     if width == 0 || height == 0 {
         return Err(ImagingError::Decode {
@@ -77,6 +91,10 @@ pub(crate) fn decode(
         reason: "libheif could not allocate its decoding options".to_owned(),
     })?;
     options.set_convert_hdr_to_8bit(true);
+    // Without strict decoding, libheif fills the tiles of a grid image whose data is missing
+    // (a truncated iPhone photo) with a flat colour and only records a warning, so a damaged
+    // file would be uploaded as if it were whole.
+    options.set_strict_decoding(true);
     let decoded = LibHeif::new()
         .decode(&handle, ColorSpace::Rgb(chroma), Some(options))
         .map_err(|error| decode_error(format, &error))?;
@@ -222,10 +240,16 @@ fn exif(handle: &ImageHandle) -> Option<Vec<u8>> {
 }
 
 fn decode_error(format: SourceFormat, error: &HeifError) -> ImagingError {
-    let reason = if error.message.is_empty() {
+    // libheif's messages can span lines, and the reason is a clause inside one sentence.
+    let message = error
+        .message
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let reason = if message.is_empty() {
         format!("libheif error {:?}", error.sub_code)
     } else {
-        error.message.trim_end_matches('.').to_owned()
+        message.trim_end_matches('.').to_owned()
     };
     ImagingError::Decode { format, reason }
 }

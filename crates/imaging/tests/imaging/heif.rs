@@ -31,6 +31,46 @@ enum Pixels<'a> {
 /// written as the `irot` and `imir` properties, and `exif`, an "Exif\0\0" payload, as the
 /// image's EXIF block.
 fn avif(pixels: Pixels<'_>, orientation: u8, exif: Option<&[u8]>) -> Vec<u8> {
+    let image = heif_image(pixels);
+    let lib = LibHeif::new();
+    let mut context = HeifContext::new().unwrap();
+    let mut encoder = lib.encoder_for_format(CompressionFormat::Av1).unwrap();
+    encoder.set_quality(EncoderQuality::Lossy(90)).unwrap();
+    let mut options = EncodingOptions::new().unwrap();
+    options.set_image_orientation(heif_orientation(orientation));
+    let handle = context
+        .encode_image(&image, &mut encoder, Some(options))
+        .unwrap();
+    if let Some(exif) = exif {
+        context.add_exif_metadata(&handle, exif).unwrap();
+    }
+    context.write_to_bytes().unwrap()
+}
+
+/// Encodes `tiles`, `rows` rows of equal tiles in row order, as one grid image coded with
+/// AV1, the layout iPhones use for HEIC photos.
+fn avif_grid(tiles: &[RgbImage], rows: u16) -> Vec<u8> {
+    let images: Vec<Image> = tiles
+        .iter()
+        .map(|tile| heif_image(Pixels::Rgb(tile)))
+        .collect();
+    let lib = LibHeif::new();
+    let mut context = HeifContext::new().unwrap();
+    let mut encoder = lib.encoder_for_format(CompressionFormat::Av1).unwrap();
+    encoder.set_quality(EncoderQuality::Lossy(90)).unwrap();
+    context
+        .encode_grid(
+            &images,
+            std::num::NonZeroU16::new(rows).unwrap(),
+            &mut encoder,
+            None,
+        )
+        .unwrap();
+    context.write_to_bytes().unwrap()
+}
+
+/// Copies `pixels` into a libheif image with one interleaved 8-bit plane.
+fn heif_image(pixels: Pixels<'_>) -> Image {
     let (width, height, chroma, raw, channels) = match pixels {
         Pixels::Rgb(image) => (
             image.width(),
@@ -61,20 +101,7 @@ fn avif(pixels: Pixels<'_>, orientation: u8, exif: Option<&[u8]>) -> Vec<u8> {
     {
         row[..row_bytes].copy_from_slice(source);
     }
-
-    let lib = LibHeif::new();
-    let mut context = HeifContext::new().unwrap();
-    let mut encoder = lib.encoder_for_format(CompressionFormat::Av1).unwrap();
-    encoder.set_quality(EncoderQuality::Lossy(90)).unwrap();
-    let mut options = EncodingOptions::new().unwrap();
-    options.set_image_orientation(heif_orientation(orientation));
-    let handle = context
-        .encode_image(&image, &mut encoder, Some(options))
-        .unwrap();
-    if let Some(exif) = exif {
-        context.add_exif_metadata(&handle, exif).unwrap();
-    }
-    context.write_to_bytes().unwrap()
+    image
 }
 
 fn heif_orientation(orientation: u8) -> ImageOrientation {
@@ -226,6 +253,38 @@ fn built_avif_pixel_limit_from_header() {
 }
 
 #[test]
+fn huge_declared_size_named() {
+    let mut bytes = avif(Pixels::Rgb(&card(96, 64)), 1, None);
+    // The `ispe` box: type, 4 bytes of version and flags, then width and height.
+    let start = bytes
+        .windows(4)
+        .position(|window| window == b"ispe")
+        .unwrap()
+        + 8;
+    bytes[start..start + 8].copy_from_slice(&[0xFF; 8]);
+
+    for result in [
+        pers_imaging::prepare(&bytes, &Preset::default(), &Limits::default()).map(|_| ()),
+        pers_imaging::predict_output(&bytes, &Preset::default(), &Limits::default()).map(|_| ()),
+    ] {
+        let Err(error) = result else {
+            panic!("an AVIF declaring 4294967295x4294967295 was accepted");
+        };
+        assert!(
+            matches!(
+                error,
+                ImagingError::TooManyPixels {
+                    width: u32::MAX,
+                    height: u32::MAX,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+    }
+}
+
+#[test]
 fn built_avif_prediction_matches_output() {
     let stored = stored_for(&card(300, 200), 6);
     let bytes = avif(Pixels::Rgb(&stored), 6, None);
@@ -270,6 +329,47 @@ fn damaged_avif_rejected() {
             error.to_string().contains("AVIF data could not be decoded"),
             "cut at {cut}: {error}"
         );
+    }
+}
+
+#[test]
+fn built_avif_grid_assembled() {
+    let tiles = [RED, GREEN, BLUE, YELLOW].map(|colour| RgbImage::from_pixel(64, 64, colour));
+    let prepared = prepare_ok(&avif_grid(&tiles, 2), "2x2 AVIF grid");
+    assert_eq!((prepared.width, prepared.height), (128, 128));
+    assert_card_upright(&decode_output(&prepared), 16, "2x2 AVIF grid");
+}
+
+#[test]
+fn corpus_truncated_iphone_rejected() {
+    let Some(corpus) = corpus() else { return };
+    for file in [
+        "real/exif-samples/IMG_5195.HEIC",
+        "real/exif-samples/iphone_13_pro_max.HEIC",
+    ] {
+        let bytes = read(&corpus, file);
+        for percent in [30, 50, 90] {
+            let cut = bytes.len() * percent / 100;
+            let result =
+                pers_imaging::prepare(&bytes[..cut], &Preset::default(), &Limits::default());
+            let Err(error) = result else {
+                panic!("{file} cut at {percent} % was prepared");
+            };
+            assert!(
+                matches!(
+                    error,
+                    ImagingError::Decode {
+                        format: SourceFormat::Heic,
+                        ..
+                    }
+                ),
+                "{file} cut at {percent} %: {error:?}"
+            );
+            assert!(
+                !error.to_string().contains('\n'),
+                "{file}: message on one line: {error}"
+            );
+        }
     }
 }
 
