@@ -105,7 +105,13 @@ pub(crate) async fn read_error_body(
         }
     }
     let parsed = parse_s3_error(&body);
-    tracing::warn!(status, code = ?parsed.code, ?retry_after, "storage host rejected the request");
+    if status == 412 {
+        // A failed write condition is an expected outcome of the manifest's conditional
+        // writes, and the caller merges again, so it is not a warning.
+        tracing::debug!(status, code = ?parsed.code, "storage host rejected a write condition");
+    } else {
+        tracing::warn!(status, code = ?parsed.code, ?retry_after, "storage host rejected the request");
+    }
     TransferError::Rejected {
         status,
         url: url.shown().to_owned(),

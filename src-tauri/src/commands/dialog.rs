@@ -7,10 +7,21 @@ use tauri::State;
 use crate::error::CommandError;
 use crate::state::AppState;
 
-/// Extensions of the formats the core can decode, offered as the dialog's default filter.
+/// Extensions of the formats the core accepts, offered as the dialog's default filter: the
+/// images it decodes, and PDF documents, which it uploads unchanged.
 const IMAGE_EXTENSIONS: &[&str] = &[
-    "jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "ico",
+    "jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "ico", "heic", "heif", "avif",
+    "svg", "pdf",
 ];
+
+/// Returns each of [`IMAGE_EXTENSIONS`] in lower and upper case. GTK 3 matches filter patterns
+/// case-sensitively, and cameras and phones name files `IMG_0001.JPG` or `IMG_0001.HEIC`.
+fn filter_extensions() -> Vec<String> {
+    IMAGE_EXTENSIONS
+        .iter()
+        .flat_map(|extension| [extension.to_string(), extension.to_uppercase()])
+        .collect()
+}
 
 /// Lets the user choose files and returns their paths; empty when the dialog is cancelled.
 ///
@@ -30,7 +41,7 @@ pub async fn pick_files(state: State<'_, AppState>) -> Result<Vec<String>, Comma
 async fn open_dialog() -> Vec<PathBuf> {
     let handles = rfd::AsyncFileDialog::new()
         .set_title("Add images")
-        .add_filter("Images", IMAGE_EXTENSIONS)
+        .add_filter("Images and PDF documents", &filter_extensions())
         .add_filter("All files", &["*"])
         .pick_files()
         .await;
@@ -47,4 +58,18 @@ fn path_to_string(path: PathBuf) -> Result<String, CommandError> {
         .map_err(|raw| CommandError::NonUtf8Path {
             path: PathBuf::from(raw),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_has_both_cases() {
+        let extensions = filter_extensions();
+        assert!(extensions.iter().any(|extension| extension == "heic"));
+        assert!(extensions.iter().any(|extension| extension == "HEIC"));
+        assert!(extensions.iter().any(|extension| extension == "JPG"));
+        assert_eq!(extensions.len(), IMAGE_EXTENSIONS.len() * 2);
+    }
 }
