@@ -83,6 +83,24 @@ pub enum ImagingError {
         max_dimension: u32,
     },
 
+    /// The output that a preset asks for is larger than the limits allow for an image, which
+    /// can happen when it upscales or pads to a large box.
+    #[error(
+        "the output would be {width}x{height} pixels, more than the maximum of {max_pixels} \
+         pixels or {max_dimension} pixels a side: choose a smaller size"
+    )]
+    OutputTooLarge {
+        /// Output width the preset asks for.
+        width: u32,
+        /// Output height the preset asks for.
+        height: u32,
+        /// The limit on width times height, [`Limits::max_pixels`](crate::Limits::max_pixels).
+        max_pixels: u64,
+        /// The limit on either side,
+        /// [`Limits::max_dimension`](crate::Limits::max_dimension).
+        max_dimension: u32,
+    },
+
     /// An animation over the limits for the way it is prepared: a GIF whose frames contain more
     /// than [`Limits::max_pixels`](crate::Limits::max_pixels) pixels in all, or an animated
     /// WebP or APNG larger than

@@ -1,6 +1,7 @@
 //! Output geometry: the crop, resized size and canvas size that a preset gives a source.
 
-use crate::options::{BoxSize, Fit, Preset};
+use crate::error::ImagingError;
+use crate::options::{BoxSize, Fit, Limits, Preset};
 
 /// Where the output pixels come from and how large they are.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -42,6 +43,23 @@ impl Plan {
         self.content == (width, height)
             && self.crop == [0.0, 0.0, f64::from(width), f64::from(height)]
     }
+}
+
+/// Rejects a plan whose output is over the pixel count or side limits that inputs have, so
+/// that an upscaling or padding preset cannot make the resizer allocate more than a decoder
+/// could.
+pub(crate) fn check_output(plan: &Plan, limits: &Limits) -> Result<(), ImagingError> {
+    let (width, height) = plan.canvas;
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > limits.max_pixels || width > limits.max_dimension || height > limits.max_dimension {
+        return Err(ImagingError::OutputTooLarge {
+            width,
+            height,
+            max_pixels: limits.max_pixels,
+            max_dimension: limits.max_dimension,
+        });
+    }
+    Ok(())
 }
 
 /// Returns the box of `preset`: its `size`, or a square of `max_edge`. Sides of 0 become 1.

@@ -53,6 +53,10 @@ pub(crate) fn resize_frames(
         .iter()
         .map(|preset| geometry::plan(animation.width.max(1), animation.height.max(1), preset))
         .collect();
+    for plan in &plans {
+        geometry::check_output(plan, limits)?;
+        check_output_frames(plan, animation, limits)?;
+    }
     let mut outputs: Vec<Vec<Frame>> = plans.iter().map(|_| Vec::new()).collect();
     for frame in decoder.into_frames() {
         let frame = frame.map_err(decode_error)?;
@@ -97,6 +101,29 @@ fn check_total_pixels(animation: &Animation, limits: &Limits) -> Result<(), Imag
             "{} frames of {}x{} pixels are {total} pixels in all, more than the maximum of {} \
              pixels",
             animation.frames, animation.width, animation.height, limits.max_pixels
+        ),
+    })
+}
+
+/// Rejects a plan whose frames together hold more than [`Limits::max_pixels`], the limit on
+/// the source's frames, because an upscaled animation keeps every frame in memory.
+fn check_output_frames(
+    plan: &Plan,
+    animation: &Animation,
+    limits: &Limits,
+) -> Result<(), ImagingError> {
+    let (width, height) = plan.canvas;
+    let total = (u64::from(width) * u64::from(height)).saturating_mul(u64::from(animation.frames));
+    if total <= limits.max_pixels {
+        return Ok(());
+    }
+    Err(ImagingError::AnimationTooLarge {
+        format: SourceFormat::Gif,
+        frames: animation.frames,
+        reason: format!(
+            "{} output frames of {width}x{height} pixels are {total} pixels in all, more than \
+             the maximum of {} pixels",
+            animation.frames, limits.max_pixels
         ),
     })
 }

@@ -72,6 +72,7 @@ pub fn predict_output(
         (header.width, header.height)
     };
     let plan = geometry::plan(source_width, source_height, preset);
+    geometry::check_output(&plan, limits)?;
     let format = choose_format(preset.format, source_format, header.has_alpha);
     let (width, height) = plan.canvas;
     Ok(PredictedOutput {
@@ -97,6 +98,7 @@ fn predict_animation(
     check_dimensions(source_width, source_height, limits)?;
     let (width, height, format, estimated_bytes) = if source_format == SourceFormat::Gif {
         let plan = geometry::plan(source_width.max(1), source_height.max(1), preset);
+        geometry::check_output(&plan, limits)?;
         let (width, height) = plan.canvas;
         let frame_bytes = estimate_bytes(width, height, OutputFormat::Gif, preset);
         let all_frames = frame_bytes.saturating_mul(u64::from(animation.frames));

@@ -71,7 +71,8 @@ impl fmt::Debug for PreparedImage {
 /// [`ImagingError::NotAnImage`], [`ImagingError::AnimatedSequence`] (HEIC, AVIF), then from
 /// the header [`ImagingError::TooManyPixels`] and [`ImagingError::DimensionTooLarge`], then
 /// [`ImagingError::Decode`] for corrupt or truncated data (including a decoder panic, which is
-/// caught) and [`ImagingError::Encode`].
+/// caught), [`ImagingError::OutputTooLarge`] when the preset asks for an output over the same
+/// limits, and [`ImagingError::Encode`].
 pub fn prepare(
     bytes: &[u8],
     preset: &Preset,
@@ -127,7 +128,10 @@ pub fn prepare_many(
         }
     };
     let source = Source::new(decoded, source_format);
-    presets.iter().map(|preset| source.render(preset)).collect()
+    presets
+        .iter()
+        .map(|preset| source.render(preset, limits))
+        .collect()
 }
 
 /// Prepares a gallery thumbnail: the [`prepare`] pipeline with a longer side of at most
@@ -188,9 +192,10 @@ impl Source {
         }
     }
 
-    fn render(&self, preset: &Preset) -> Result<PreparedImage, ImagingError> {
+    fn render(&self, preset: &Preset, limits: &Limits) -> Result<PreparedImage, ImagingError> {
         let (source_width, source_height) = self.display_size;
         let plan = geometry::plan(source_width, source_height, preset);
+        geometry::check_output(&plan, limits)?;
         let plan = plan.scaled_to(self.scale, self.pixels.dimensions());
         let format = choose_format(preset.format, self.format, self.pixels.has_alpha());
         let mut pixels = self

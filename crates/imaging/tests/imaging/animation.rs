@@ -285,6 +285,27 @@ fn built_gif_pixel_total_rejected() {
 }
 
 #[test]
+fn built_gif_upscaled_total_rejected() {
+    let source = built_gif(10, 10, &[(RED, 100), (GREEN, 100), (BLUE, 100)], None);
+    let limits = Limits {
+        max_pixels: 25_000,
+        ..Limits::default()
+    };
+    let preset = Preset {
+        max_edge: 100,
+        upscale: true,
+        ..Preset::default()
+    };
+    let result = pers_imaging::prepare(&source, &preset, &limits);
+    let Err(error @ ImagingError::AnimationTooLarge { frames: 3, .. }) = result else {
+        panic!("expected AnimationTooLarge, got {result:?}");
+    };
+    let message = error.to_string();
+    assert!(message.contains("output frames of 100x100"), "{message}");
+    assert!(message.contains("30000 pixels in all"), "{message}");
+}
+
+#[test]
 fn built_gif_truncated_rejected() {
     let source = built_gif(64, 64, &[(RED, 100), (GREEN, 100), (BLUE, 100)], None);
     let cut = &source[..source.len() * 2 / 3];

@@ -2,7 +2,8 @@
 
 use image::GenericImageView;
 use pers_imaging::{
-    BoxSize, Fit, FormatChoice, Limits, OutputFormat, PRESET_NAMES, Preset, SourceFormat,
+    BoxSize, Fit, FormatChoice, ImagingError, Limits, OutputFormat, PRESET_NAMES, Preset,
+    SourceFormat,
 };
 
 use crate::fixtures::{BLUE, GREEN, RED, YELLOW, card, jpeg, pixel_png, translucent_png};
@@ -87,6 +88,54 @@ fn upscale_only_when_asked() {
         ..boxed(Fit::Contain, 64, 64)
     };
     let prepared = prepare(&pixel_png(), &preset);
+    assert_eq!((prepared.width, prepared.height), (64, 64));
+}
+
+#[test]
+fn oversized_output_rejected() {
+    let upscaled = |max_edge| Preset {
+        max_edge,
+        upscale: true,
+        ..Preset::default()
+    };
+    let cases = [
+        ("max edge 4000000000, upscaled", upscaled(4_000_000_000)),
+        ("max edge 60000, upscaled", upscaled(60_000)),
+        (
+            "12000x12000 box, upscaled",
+            Preset {
+                upscale: true,
+                ..boxed(Fit::Contain, 12_000, 12_000)
+            },
+        ),
+        ("20000x20000 pad", boxed(Fit::Pad, 20_000, 20_000)),
+    ];
+    for (name, preset) in cases {
+        for result in [
+            pers_imaging::prepare(&pixel_png(), &preset, &Limits::default()).map(|_| ()),
+            pers_imaging::predict_output(&pixel_png(), &preset, &Limits::default()).map(|_| ()),
+        ] {
+            let Err(error) = result else {
+                panic!("{name}: accepted");
+            };
+            assert!(
+                matches!(error, ImagingError::OutputTooLarge { .. }),
+                "{name}: {error:?}"
+            );
+            assert!(
+                error.to_string().contains("choose a smaller size"),
+                "{name}: {error}"
+            );
+        }
+    }
+
+    // At the limits the output is still made.
+    let limits = Limits {
+        max_pixels: 64 * 64,
+        max_dimension: 64,
+        ..Limits::default()
+    };
+    let prepared = pers_imaging::prepare(&pixel_png(), &upscaled(64), &limits).unwrap();
     assert_eq!((prepared.width, prepared.height), (64, 64));
 }
 
