@@ -25,6 +25,15 @@ pub(crate) enum CliError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The output path names the input file, which writing would replace.
+    #[error(
+        "{}: the output would replace the input file: choose another path with -o",
+        path.display()
+    )]
+    OutputIsInput {
+        /// The output path.
+        path: PathBuf,
+    },
     /// The image pipeline rejected the input.
     #[error("{}: {source}", path.display())]
     Imaging {
@@ -47,6 +56,9 @@ pub(crate) fn run(args: &PrepareArgs) -> Result<(), CliError> {
             }
         })?;
     let output = with_extension_for(&args.output, prepared.format);
+    if is_same_file(&args.input, &output) {
+        return Err(CliError::OutputIsInput { path: output });
+    }
     std::fs::write(&output, &prepared.bytes).map_err(|source| CliError::Write {
         path: output.clone(),
         source,
@@ -97,6 +109,30 @@ pub(crate) fn predict(args: &PredictArgs) -> Result<(), CliError> {
         predicted.source_height,
     );
     Ok(())
+}
+
+/// Returns true when `output` exists and is the file `input` names, also through another
+/// name such as a symbolic or hard link.
+fn is_same_file(input_path: &Path, output_path: &Path) -> bool {
+    let metadata = (
+        std::fs::metadata(input_path),
+        std::fs::metadata(output_path),
+    );
+    let (Ok(input), Ok(output)) = metadata else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        input.dev() == output.dev() && input.ino() == output.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        // NOTE: without inode numbers a hard link to the input is not detected.
+        let _ = (input, output);
+        let canonical = |path: &Path| std::fs::canonicalize(path).ok();
+        canonical(input_path) == canonical(output_path)
+    }
 }
 
 /// Reads the input, rejecting a file over `limits.max_file_bytes` before reading it.

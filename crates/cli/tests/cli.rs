@@ -206,6 +206,35 @@ fn predict_prints_size() {
 }
 
 #[test]
+fn prepare_keeps_input_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_jpeg(dir.path(), "photo.jpg", 200, 100);
+    let original = std::fs::read(&input).unwrap();
+    let link = dir.path().join("link.jpg");
+    std::fs::hard_link(&input, &link).unwrap();
+
+    for output in [&input, &link] {
+        let result = run(&[
+            "prepare".as_ref(),
+            input.as_os_str(),
+            "-o".as_ref(),
+            output.as_os_str(),
+        ]);
+        assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+        assert!(
+            stderr(&result).contains("would replace the input file"),
+            "{}",
+            stderr(&result)
+        );
+        assert_eq!(
+            std::fs::read(&input).unwrap(),
+            original,
+            "the input is unchanged"
+        );
+    }
+}
+
+#[test]
 fn corpus_mislabeled_and_broken() {
     let Some(corpus) = corpus() else { return };
     let dir = tempfile::tempdir().unwrap();
