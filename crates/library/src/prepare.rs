@@ -66,7 +66,21 @@ pub(crate) fn prepare_file(
         path: path.to_owned(),
         source,
     };
-    let metadata = std::fs::metadata(path).map_err(io_error)?;
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        // Queued paths are kept as UTF-8 text, with U+FFFD in place of invalid bytes, so a
+        // name that was not UTF-8 no longer names the file.
+        Err(error)
+            if error.kind() == std::io::ErrorKind::NotFound
+                && path.to_string_lossy().contains('\u{FFFD}') =>
+        {
+            return Err(LibraryError::InvalidRequest(format!(
+                "{name}: the file name is not valid UTF-8, so the file cannot be read; rename \
+                 it and add it again"
+            )));
+        }
+        Err(error) => return Err(io_error(error)),
+    };
     if !metadata.is_file() {
         return Err(LibraryError::InvalidRequest(format!(
             "{name}: not a file; add image or PDF files, not folders"
@@ -326,6 +340,24 @@ mod tests {
             max_document_bytes: 1024,
             prepared_dir: dir.to_owned(),
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_name_rejected_by_name() {
+        use std::os::unix::ffi::OsStrExt;
+
+        let dir = tempfile::tempdir().unwrap();
+        let raw = dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.pdf"));
+        std::fs::write(&raw, b"%PDF-1.4\n%%EOF\n").unwrap();
+        // The path as the queue keeps it.
+        let queued = PathBuf::from(raw.to_string_lossy().into_owned());
+        let result = prepare_file(&queued, "caf\u{FFFD}.pdf", 1, 0, &settings(dir.path()));
+        let Err(LibraryError::InvalidRequest(message)) = result else {
+            panic!("expected InvalidRequest, got {result:?}");
+        };
+        assert!(message.contains("not valid UTF-8"), "{message}");
+        assert!(message.contains("rename"), "{message}");
     }
 
     #[test]
