@@ -79,6 +79,20 @@ pub(crate) enum CommandError {
         total: u32,
     },
 
+    /// Every file of an upload that failed did so because the API or storage could not be
+    /// reached; the other files are stored.
+    #[error(
+        "{failed} of {total} files failed because the API or storage could not be reached \
+         (listed above): check that the server runs and the network is up, then repeat the \
+         upload (files already stored are skipped)"
+    )]
+    Unreachable {
+        /// Files that failed.
+        failed: u32,
+        /// Files in the upload.
+        total: u32,
+    },
+
     /// Ctrl-C stopped the upload, and the files not yet stored were cancelled.
     #[error(
         "interrupted: {cancelled} of {total} files were cancelled and not stored; repeat the \
@@ -112,6 +126,7 @@ impl CommandError {
             | CommandError::SessionStore(_)
             | CommandError::SessionExpired => EXIT_AUTH,
             CommandError::PartialUpload { .. } => EXIT_PARTIAL,
+            CommandError::Unreachable { .. } => EXIT_NETWORK,
             CommandError::Interrupted { .. } => EXIT_INTERRUPTED,
             CommandError::Write { .. } => EXIT_FAILED,
         }
@@ -127,6 +142,7 @@ impl CommandError {
             CommandError::NoSession | CommandError::SessionExpired => "NOT_SIGNED_IN",
             CommandError::SessionStore(_) => "SESSION_STORE",
             CommandError::PartialUpload { .. } => "PARTIAL_UPLOAD",
+            CommandError::Unreachable { .. } => "NETWORK",
             CommandError::Interrupted { .. } => "CANCELLED",
             CommandError::Write { .. } => "INTERNAL",
         }

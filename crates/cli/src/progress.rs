@@ -23,6 +23,8 @@ pub(crate) struct Progress {
     files: u32,
     done: u32,
     failed: u32,
+    /// Files that failed because the API or storage could not be reached.
+    unreachable: u32,
     cancelled: u32,
     last_draw: Option<Instant>,
 }
@@ -38,6 +40,7 @@ impl Progress {
             files: 0,
             done: 0,
             failed: 0,
+            unreachable: 0,
             cancelled: 0,
             last_draw: None,
         }
@@ -103,9 +106,13 @@ impl Progress {
                 job_id,
                 file_id,
                 message,
+                code,
                 ..
             } => {
                 self.failed += 1;
+                if *code == pers_library::ErrorCode::Network {
+                    self.unreachable += 1;
+                }
                 let raw_name = self
                     .names
                     .get(&(*job_id, *file_id))
@@ -141,6 +148,12 @@ impl Progress {
     /// Returns the number of files that failed so far.
     pub(crate) fn failed(&self) -> u32 {
         self.failed
+    }
+
+    /// Returns the number of files that failed so far because the API or storage could not
+    /// be reached.
+    pub(crate) fn unreachable(&self) -> u32 {
+        self.unreachable
     }
 
     /// Returns the number of files cancelled so far.

@@ -121,6 +121,14 @@ fn outcome(ending: JobEnding, progress: &Progress) -> Result<(), CommandError> {
             cancelled: progress.cancelled(),
             total: progress.files(),
         }),
+        JobEnding::Finished | JobEnding::Interrupted
+            if progress.failed() > 0 && progress.unreachable() == progress.failed() =>
+        {
+            Err(CommandError::Unreachable {
+                failed: progress.failed(),
+                total: progress.files(),
+            })
+        }
         JobEnding::Finished | JobEnding::Interrupted if progress.failed() > 0 => {
             Err(CommandError::PartialUpload {
                 failed: progress.failed(),

@@ -157,7 +157,13 @@ fn stderr(output: &Output) -> String {
 /// Asserts that the command exited with `status`, showing its stderr otherwise.
 #[track_caller]
 fn assert_status(output: &Output, status: i32) {
-    assert_eq!(output.status.code(), Some(status), "{}", stderr(output));
+    assert_eq!(
+        output.status.code(),
+        Some(status),
+        "status {:?}: {}",
+        output.status.code(),
+        stderr(output)
+    );
 }
 
 /// Asserts that the command's stderr contains `text`.
@@ -490,6 +496,34 @@ async fn failed_file_exits_partial() {
         "name once: {message}"
     );
     assert!(message.contains("1 of 2 files failed"), "{message}");
+}
+
+/// Files that fail only because the API could not be reached give status 5, not 4, so a
+/// script can tell a server outage from bad files.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_gone_mid_upload_exits_network() {
+    let mut world = World::start().await;
+    world.sign_in_admin().await;
+    let entity = world.first_campaign().await;
+    let files = tempfile::tempdir().unwrap();
+    let paths = write_pngs(files.path(), "cut", 3);
+    world.slow_signing(400);
+    let child = world.spawn_upload(&entity, &paths);
+    // The check of the entity and the first file's signing take about a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    world.sandbox.shutdown().await;
+
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+
+    assert_status(&output, STATUS_NETWORK);
+    let message = stderr(&output);
+    assert!(message.contains("failed cut"), "{message}");
+    assert!(
+        message.contains("because the API or storage could not be reached"),
+        "{message}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
