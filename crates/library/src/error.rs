@@ -184,6 +184,15 @@ impl LibraryError {
         }
     }
 
+    /// Tells whether the error is the API's 403 to a request for an entity's signed URL: the
+    /// session may see the entity but not manage its files.
+    pub fn is_entity_access_denied(&self) -> bool {
+        match self {
+            LibraryError::Api { source, .. } => source.status() == Some(403),
+            _ => false,
+        }
+    }
+
     /// Tells whether trying the same operation again may succeed.
     pub fn is_retryable(&self) -> bool {
         match self {

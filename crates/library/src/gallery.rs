@@ -48,7 +48,11 @@ pub(crate) async fn list(
                 )
             }
         }
-        Err(error) if error.is_missing_entity() => return Err(error),
+        // The local catalog is the fallback for a store that fails, not for an entity whose
+        // files this session may not manage.
+        Err(error) if error.is_missing_entity() || error.is_entity_access_denied() => {
+            return Err(error);
+        }
         Err(error) => {
             tracing::warn!(%error, %entity, "showing the local catalog");
             let notice = format!(

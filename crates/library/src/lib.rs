@@ -551,7 +551,9 @@ impl Library {
     ///
     /// Reads the shared manifest; when it cannot be read, lists the local catalog and explains why in
     /// [`Gallery::notice`]. Thumbnails missing from the cache are downloaded and made. An entity
-    /// that does not exist fails with the API's error ([`LibraryError::is_missing_entity`]).
+    /// that does not exist fails with the API's error ([`LibraryError::is_missing_entity`]), and
+    /// so does one whose files the session may not manage
+    /// ([`LibraryError::is_entity_access_denied`]).
     pub async fn gallery(&self, entity: &EntityRef) -> Result<Gallery, LibraryError> {
         let signed_in = self.current()?;
         gallery::list(&self.inner, &signed_in, entity).await

@@ -253,3 +253,42 @@ async fn verification_reads_one_byte() {
         "every check of the file was a ranged GET: {object_gets:?}"
     );
 }
+
+/// The gallery of a business whose files the session may not manage fails with the API's
+/// 403, instead of listing this computer's catalog as if the store had failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_business_gallery_denied() {
+    let world = signed_in_world("business").await;
+    let own = world
+        .library
+        .session_info()
+        .and_then(|session| session.business_id)
+        .expect("a business session names its business");
+    let admin_dir = tempfile::tempdir().unwrap();
+    let admin =
+        pers_library::Library::open(pers_library::LibraryConfig::new(admin_dir.path())).unwrap();
+    admin
+        .sign_in(crate::support::sign_in_request(&world.sandbox, "tenant"))
+        .await
+        .unwrap();
+    let businesses = admin
+        .list_entities(pers_library::EntityType::Business)
+        .await
+        .unwrap();
+    let other = businesses
+        .iter()
+        .find(|business| business.id != own)
+        .expect("the sandbox seeds two businesses");
+    let entity = pers_library::EntityRef {
+        entity_type: pers_library::EntityType::Business,
+        id: other.id.clone(),
+    };
+
+    let result = world.library.gallery(&entity).await;
+
+    let Err(error) = result else {
+        panic!("the other business's gallery was listed");
+    };
+    assert!(error.is_entity_access_denied(), "{error}");
+    assert!(!error.is_missing_entity(), "{error}");
+}
