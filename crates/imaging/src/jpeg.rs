@@ -48,6 +48,52 @@ pub(crate) fn insert_exif(jpeg: &[u8], exif: &[u8]) -> Option<Vec<u8>> {
     Some(output)
 }
 
+/// Names the coding of a JPEG that the decoders here do not support (lossless, hierarchical,
+/// arithmetic, or samples of other than 8 bits), read from its frame header.
+///
+/// Returns `None` for baseline, extended and progressive 8-bit JPEGs, and when no frame header
+/// comes before the first scan, which the decoder then rejects.
+pub(crate) fn unsupported_coding(bytes: &[u8]) -> Option<String> {
+    let (marker, precision) = frame_header(bytes)?;
+    let coding = match marker {
+        0xC3 => "lossless coding",
+        0xC5..=0xC7 => "hierarchical coding",
+        0xC9..=0xCB => "arithmetic coding",
+        0xCD..=0xCF => "hierarchical arithmetic coding",
+        _ if precision != 8 => return Some(format!("{precision}-bit samples")),
+        _ => return None,
+    };
+    Some(format!("{coding} (SOF{})", marker - 0xC0))
+}
+
+/// Returns the SOF marker of the first frame header before the first scan, and its sample
+/// precision in bits.
+fn frame_header(bytes: &[u8]) -> Option<(u8, u8)> {
+    let mut position = 2;
+    loop {
+        while bytes.get(position) == Some(&0xFF) && bytes.get(position + 1) == Some(&0xFF) {
+            position += 1;
+        }
+        if bytes.get(position) != Some(&0xFF) {
+            return None;
+        }
+        let marker = *bytes.get(position + 1)?;
+        match marker {
+            0xDA => return None,
+            // 0xC4 (DHT), 0xC8 (JPG) and 0xCC (DAC) share the range but are not frames.
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                return Some((marker, *bytes.get(position + 4)?));
+            }
+            0x01 | 0xD0..=0xD7 => position += 2,
+            _ => {
+                let high = *bytes.get(position + 2)?;
+                let low = *bytes.get(position + 3)?;
+                position += 2 + usize::from(u16::from_be_bytes([high, low]));
+            }
+        }
+    }
+}
+
 /// Walks the marker segments after SOI and returns the offset of the first SOS marker.
 ///
 /// Walking by segment length skips an EXIF thumbnail inside APP1, whose own SOS and EOI would
@@ -124,6 +170,46 @@ mod tests {
         assert!(insert_exif(&jpeg, &vec![0; 65_528]).is_none());
         assert!(insert_exif(&jpeg, &vec![0; 65_527]).is_some());
         assert!(insert_exif(b"not a jpeg", &[]).is_none());
+    }
+
+    /// Builds SOI, an APP0 segment and a frame header with `marker` and `precision`.
+    fn with_frame(marker: u8, precision: u8) -> Vec<u8> {
+        let mut bytes = HEADER.to_vec();
+        bytes.extend_from_slice(&[
+            0xFF, marker, 0x00, 0x0B, precision, 0, 8, 0, 8, 1, 1, 0x11, 0,
+        ]);
+        bytes.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02]);
+        bytes
+    }
+
+    #[test]
+    fn unsupported_codings_named() {
+        let cases = [
+            (0xC0, 8, None),
+            (0xC1, 8, None),
+            (0xC2, 8, None),
+            (0xC1, 12, Some("12-bit samples")),
+            (0xC3, 16, Some("lossless coding (SOF3)")),
+            (0xC5, 8, Some("hierarchical coding (SOF5)")),
+            (0xC9, 8, Some("arithmetic coding (SOF9)")),
+            (0xCA, 8, Some("arithmetic coding (SOF10)")),
+            (0xCF, 8, Some("hierarchical arithmetic coding (SOF15)")),
+        ];
+        for (marker, precision, expected) in cases {
+            assert_eq!(
+                unsupported_coding(&with_frame(marker, precision)).as_deref(),
+                expected,
+                "marker {marker:#04x}, {precision} bits"
+            );
+        }
+        // A DHT segment before the frame header is skipped, not read as a frame.
+        let mut bytes = HEADER.to_vec();
+        bytes.extend_from_slice(&[0xFF, 0xC4, 0x00, 0x03, 0x00]);
+        bytes.extend_from_slice(&with_frame(0xC3, 8)[HEADER.len()..]);
+        assert_eq!(
+            unsupported_coding(&bytes).as_deref(),
+            Some("lossless coding (SOF3)")
+        );
     }
 
     #[test]

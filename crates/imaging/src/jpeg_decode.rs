@@ -46,6 +46,9 @@ pub(crate) fn decode_jpeg(
     limits: &Limits,
     choose_scale: impl FnOnce(u32, u32) -> u32,
 ) -> Result<DecodedJpeg, ImagingError> {
+    if let Some(coding) = jpeg::unsupported_coding(bytes) {
+        return Err(unsupported_coding_error(&coding));
+    }
     let header_options = DecoderOptions::new_safe()
         .set_strict_mode(true)
         .set_max_width(usize::MAX)
@@ -178,6 +181,16 @@ fn short_buffer(width: u32, height: u32) -> ImagingError {
     ImagingError::Decode {
         format: SourceFormat::Jpeg,
         reason: format!("the decoder returned fewer pixels than the {width}x{height} header"),
+    }
+}
+
+/// The error for a JPEG coding that [`jpeg::unsupported_coding`] names.
+pub(crate) fn unsupported_coding_error(coding: &str) -> ImagingError {
+    ImagingError::Decode {
+        format: SourceFormat::Jpeg,
+        reason: format!(
+            "it uses {coding}, and only 8-bit baseline and progressive JPEGs are supported"
+        ),
     }
 }
 

@@ -183,6 +183,9 @@ fn read_header(
 }
 
 fn read_jpeg_header(bytes: &[u8]) -> Result<Header, ImagingError> {
+    if let Some(coding) = crate::jpeg::unsupported_coding(bytes) {
+        return Err(crate::jpeg_decode::unsupported_coding_error(&coding));
+    }
     let options = DecoderOptions::new_safe()
         .set_max_width(usize::MAX)
         .set_max_height(usize::MAX);

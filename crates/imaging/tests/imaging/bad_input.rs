@@ -387,3 +387,35 @@ fn corpus_partial_progressive_rejected() {
         );
     }
 }
+
+#[test]
+fn corpus_jpeg_codings_named() {
+    let Some(corpus) = corpus() else { return };
+    for (file, coding) in [
+        ("suites/jpeg/MR4.jpg", "lossless coding (SOF3)"),
+        ("suites/jpeg/testimgari.jpg", "arithmetic coding (SOF9)"),
+        ("suites/jpeg/monkey12.jpg", "12-bit samples"),
+    ] {
+        let bytes = read(&corpus, file);
+        for result in [
+            prepare_default(&bytes).map(|_| ()),
+            pers_imaging::predict_output(&bytes, &Preset::default(), &Limits::default())
+                .map(|_| ()),
+        ] {
+            let Err(error) = result else {
+                panic!("{file} was accepted");
+            };
+            assert!(
+                matches!(
+                    error,
+                    ImagingError::Decode {
+                        format: SourceFormat::Jpeg,
+                        ..
+                    }
+                ),
+                "{file}: {error:?}"
+            );
+            assert!(error.to_string().contains(coding), "{file}: {error}");
+        }
+    }
+}
