@@ -171,7 +171,8 @@ pub(crate) struct GetArgs {
 pub(crate) struct PrepareArgs {
     /// Input image. The format is read from the content, not the extension.
     pub input: PathBuf,
-    /// Output file. Its extension is replaced when it does not match the output format.
+    /// Output file; `-` writes to stdout. Its extension is replaced when it does not match the
+    /// output format.
     #[arg(short, long)]
     pub output: PathBuf,
     #[command(flatten)]

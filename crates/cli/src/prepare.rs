@@ -55,11 +55,23 @@ pub(crate) fn run(args: &PrepareArgs) -> Result<(), CliError> {
                 source,
             }
         })?;
-    let output = with_extension_for(&args.output, prepared.format);
+    let to_stdout = args.output == Path::new("-");
+    let output = if to_stdout {
+        args.output.clone()
+    } else {
+        with_extension_for(&args.output, prepared.format)
+    };
     if is_same_file(&args.input, &output) {
         return Err(CliError::OutputIsInput { path: output });
     }
-    std::fs::write(&output, &prepared.bytes).map_err(|source| CliError::Write {
+    let written = if to_stdout {
+        let mut stdout = std::io::stdout().lock();
+        std::io::Write::write_all(&mut stdout, &prepared.bytes)
+            .and_then(|()| std::io::Write::flush(&mut stdout))
+    } else {
+        std::fs::write(&output, &prepared.bytes)
+    };
+    written.map_err(|source| CliError::Write {
         path: output.clone(),
         source,
     })?;
@@ -72,9 +84,8 @@ pub(crate) fn run(args: &PrepareArgs) -> Result<(), CliError> {
         }
         None => String::new(),
     };
-    say!(
-        "{}: {}x{} {}, {} bytes (from {} {}x{}{frames})",
-        output.display(),
+    let summary = format!(
+        "{}x{} {}, {} bytes (from {} {}x{}{frames})",
         prepared.width,
         prepared.height,
         prepared.format,
@@ -83,6 +94,12 @@ pub(crate) fn run(args: &PrepareArgs) -> Result<(), CliError> {
         prepared.source_width,
         prepared.source_height,
     );
+    if to_stdout {
+        // The image went to stdout, so the summary goes to stderr.
+        eprintln!("pers-assets: stdout: {summary}");
+    } else {
+        say!("{}: {summary}", output.display());
+    }
     Ok(())
 }
 

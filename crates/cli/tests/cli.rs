@@ -206,6 +206,33 @@ fn predict_prints_size() {
 }
 
 #[test]
+fn prepare_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_jpeg(dir.path(), "photo.jpg", 200, 100);
+    let result = run(&[
+        "prepare".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        "-".as_ref(),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(
+        result.stdout.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "a JPEG on stdout"
+    );
+    assert!(
+        stderr(&result).contains("200x100 JPEG"),
+        "{}",
+        stderr(&result)
+    );
+    // The command runs in the test's working directory.
+    assert!(
+        !std::path::Path::new("-.jpg").exists(),
+        "no file named -.jpg"
+    );
+}
+
+#[test]
 fn prepare_keeps_input_file() {
     let dir = tempfile::tempdir().unwrap();
     let input = write_jpeg(dir.path(), "photo.jpg", 200, 100);

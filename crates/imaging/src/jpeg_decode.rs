@@ -184,7 +184,7 @@ fn short_buffer(width: u32, height: u32) -> ImagingError {
     }
 }
 
-/// The error for a JPEG coding that [`jpeg::unsupported_coding`] names.
+/// Builds the error for a JPEG coding that [`jpeg::unsupported_coding`] names.
 pub(crate) fn unsupported_coding_error(coding: &str) -> ImagingError {
     ImagingError::Decode {
         format: SourceFormat::Jpeg,
