@@ -173,6 +173,13 @@ impl Progress {
             .map_or(std::borrow::Cow::Borrowed("?"), |name| printable(name))
     }
 
+    /// Prints a message on stderr above the progress line, also with `--json`.
+    pub(crate) fn notice(&mut self, message: &str) {
+        self.clear();
+        eprintln!("{message}");
+        self.redraw(true);
+    }
+
     /// Prints a lasting line (stdout, or stderr for errors) above the progress line.
     fn print_line(&mut self, line: &str, error: bool) {
         if self.output.json {

@@ -165,7 +165,7 @@ async fn follow_jobs(
             event = receiver.recv() => event,
             _ = tokio::signal::ctrl_c(), if !interrupted => {
                 interrupted = true;
-                eprintln!("pers-assets: cancelling the upload");
+                progress.notice("pers-assets: cancelling the upload");
                 cancel_all(library, &running);
                 continue;
             }
