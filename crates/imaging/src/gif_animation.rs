@@ -89,20 +89,12 @@ pub(crate) fn resize_frames(
 
 /// Rejects an animation whose frames together contain more than [`Limits::max_pixels`] pixels.
 fn check_total_pixels(animation: &Animation, limits: &Limits) -> Result<(), ImagingError> {
-    let canvas = u64::from(animation.width) * u64::from(animation.height);
-    let total = canvas.saturating_mul(u64::from(animation.frames));
-    if total <= limits.max_pixels {
-        return Ok(());
-    }
-    Err(ImagingError::AnimationTooLarge {
-        format: SourceFormat::Gif,
-        frames: animation.frames,
-        reason: format!(
-            "{} frames of {}x{} pixels are {total} pixels in all, more than the maximum of {} \
-             pixels",
-            animation.frames, animation.width, animation.height, limits.max_pixels
-        ),
-    })
+    check_frame_pixels(
+        animation,
+        (animation.width, animation.height),
+        "frames",
+        limits,
+    )
 }
 
 /// Rejects a plan whose frames together hold more than [`Limits::max_pixels`], the limit on
@@ -112,7 +104,17 @@ fn check_output_frames(
     animation: &Animation,
     limits: &Limits,
 ) -> Result<(), ImagingError> {
-    let (width, height) = plan.canvas;
+    check_frame_pixels(animation, plan.canvas, "output frames", limits)
+}
+
+/// Rejects `animation.frames` frames of `size` (width, height) whose pixels add up to more
+/// than [`Limits::max_pixels`]. `label` names the frames in the message.
+fn check_frame_pixels(
+    animation: &Animation,
+    (width, height): (u32, u32),
+    label: &str,
+    limits: &Limits,
+) -> Result<(), ImagingError> {
     let total = (u64::from(width) * u64::from(height)).saturating_mul(u64::from(animation.frames));
     if total <= limits.max_pixels {
         return Ok(());
@@ -121,8 +123,8 @@ fn check_output_frames(
         format: SourceFormat::Gif,
         frames: animation.frames,
         reason: format!(
-            "{} output frames of {width}x{height} pixels are {total} pixels in all, more than \
-             the maximum of {} pixels",
+            "{} {label} of {width}x{height} pixels are {total} pixels in all, more than the \
+             maximum of {} pixels",
             animation.frames, limits.max_pixels
         ),
     })

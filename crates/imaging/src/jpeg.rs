@@ -67,38 +67,28 @@ pub(crate) fn unsupported_coding(bytes: &[u8]) -> Option<String> {
 }
 
 /// Returns the SOF marker of the first frame header before the first scan, and its sample
-/// precision in bits.
+/// precision in bits (8 when the header is cut before it, which the decoder then rejects).
 fn frame_header(bytes: &[u8]) -> Option<(u8, u8)> {
-    let mut position = 2;
-    loop {
-        while bytes.get(position) == Some(&0xFF) && bytes.get(position + 1) == Some(&0xFF) {
-            position += 1;
-        }
-        if bytes.get(position) != Some(&0xFF) {
-            return None;
-        }
-        let marker = *bytes.get(position + 1)?;
-        match marker {
-            0xDA => return None,
-            // 0xC4 (DHT), 0xC8 (JPG) and 0xCC (DAC) share the range but are not frames.
-            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
-                return Some((marker, *bytes.get(position + 4)?));
-            }
-            0x01 | 0xD0..=0xD7 => position += 2,
-            _ => {
-                let high = *bytes.get(position + 2)?;
-                let low = *bytes.get(position + 3)?;
-                position += 2 + usize::from(u16::from_be_bytes([high, low]));
-            }
-        }
-    }
+    find_segment(bytes, |position, marker| {
+        // 0xC4 (DHT), 0xC8 (JPG) and 0xCC (DAC) share the range but are not frames.
+        let is_frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        is_frame.then(|| (marker, bytes.get(position + 4).copied().unwrap_or(8)))
+    })
 }
 
-/// Walks the marker segments after SOI and returns the offset of the first SOS marker.
+/// Returns the offset of the first SOS marker.
+fn find_first_scan(bytes: &[u8]) -> Option<usize> {
+    find_segment(bytes, |position, marker| {
+        (marker == 0xDA).then_some(position)
+    })
+}
+
+/// Walks the marker segments after SOI up to the first SOS, and returns the first value that
+/// `visit` returns for a segment's offset and marker.
 ///
 /// Walking by segment length skips an EXIF thumbnail inside APP1, whose own SOS and EOI would
 /// otherwise be found first.
-fn find_first_scan(bytes: &[u8]) -> Option<usize> {
+fn find_segment<T>(bytes: &[u8], mut visit: impl FnMut(usize, u8) -> Option<T>) -> Option<T> {
     let mut position = 2;
     loop {
         // Markers may be preceded by any number of 0xFF fill bytes.
@@ -109,8 +99,11 @@ fn find_first_scan(bytes: &[u8]) -> Option<usize> {
             return None;
         }
         let marker = *bytes.get(position + 1)?;
+        if let Some(found) = visit(position, marker) {
+            return Some(found);
+        }
         match marker {
-            0xDA => return Some(position),
+            0xDA => return None,
             // TEM and RST0..RST7 stand alone, without a length.
             0x01 | 0xD0..=0xD7 => position += 2,
             _ => {
