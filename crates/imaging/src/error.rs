@@ -83,16 +83,16 @@ pub enum ImagingError {
         max_dimension: u32,
     },
 
-    /// The output that a preset asks for is larger than the limits allow for an image, which
+    /// The output that a preset requests is larger than the limits allow for an image, which
     /// can happen when it upscales or pads to a large box.
     #[error(
         "the output would be {width}x{height} pixels, more than the maximum of {max_pixels} \
          pixels or {max_dimension} pixels a side: choose a smaller size"
     )]
     OutputTooLarge {
-        /// Output width the preset asks for.
+        /// Output width the preset requests.
         width: u32,
-        /// Output height the preset asks for.
+        /// Output height the preset requests.
         height: u32,
         /// The limit on width times height, [`Limits::max_pixels`](crate::Limits::max_pixels).
         max_pixels: u64,

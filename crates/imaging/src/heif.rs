@@ -37,8 +37,7 @@ pub(crate) fn read_header(
     limits: &Limits,
 ) -> Result<HeifHeader, ImagingError> {
     let context = open(bytes, format, limits)?;
-    let handle = primary_image(&context, format)?;
-    let (width, height) = declared_size(&handle);
+    let (handle, (width, height)) = primary_image(&context, format)?;
     Ok(HeifHeader {
         width,
         height,
@@ -70,8 +69,7 @@ pub(crate) fn decode(
     limits: &Limits,
 ) -> Result<Decoded, ImagingError> {
     let context = open(bytes, format, limits)?;
-    let handle = primary_image(&context, format)?;
-    let (width, height) = declared_size(&handle);
+    let (handle, (width, height)) = primary_image(&context, format)?;
     check_dimensions(width, height, limits)?;
     if width == 0 || height == 0 {
         return Err(ImagingError::Decode {
@@ -146,13 +144,16 @@ fn open<'a>(
     Ok(context)
 }
 
+/// Returns the primary image and its declared size.
 fn primary_image(
     context: &HeifContext<'_>,
     format: SourceFormat,
-) -> Result<ImageHandle, ImagingError> {
-    context
+) -> Result<(ImageHandle, (u32, u32)), ImagingError> {
+    let handle = context
         .primary_image_handle()
-        .map_err(|error| decode_error(format, &error))
+        .map_err(|error| decode_error(format, &error))?;
+    let size = declared_size(&handle);
+    Ok((handle, size))
 }
 
 /// Copies the interleaved plane of `image` into an `image` buffer without row padding.
@@ -190,8 +191,9 @@ fn color_profile(handle: &ImageHandle) -> Option<Vec<u8>> {
 /// Builds an ICC profile for a CICP colour description, or `None` when it is sRGB or
 /// unspecified, or when moxcms cannot express it.
 fn cicp_profile(nclx: &ColorProfileNCLX) -> Option<Vec<u8>> {
-    // Codes from ITU-T H.273: primaries 1 (BT.709, as sRGB) and 2 (unspecified); transfer
-    // 1, 6 and 14 (the BT.709 curve, which cameras use for sRGB content), 2 and 13 (sRGB).
+    // Codes from ITU-T H.273. Primaries 1 (BT.709, as sRGB) and 2 (unspecified) count as sRGB.
+    // So do transfer 1, 6 and 14 (the BT.709 curve, which cameras use for sRGB content), 2 and
+    // 13 (sRGB).
     let primaries = nclx.color_primaries() as u8;
     let transfer = nclx.transfer_characteristics() as u8;
     let srgb_primaries = matches!(primaries, 1 | 2);

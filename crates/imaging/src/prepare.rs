@@ -71,7 +71,7 @@ impl fmt::Debug for PreparedImage {
 /// [`ImagingError::NotAnImage`], [`ImagingError::AnimatedSequence`] (HEIC, AVIF), then from
 /// the header [`ImagingError::TooManyPixels`] and [`ImagingError::DimensionTooLarge`], then
 /// [`ImagingError::Decode`] for corrupt or truncated data (including a decoder panic, which is
-/// caught), [`ImagingError::OutputTooLarge`] when the preset asks for an output over the same
+/// caught), [`ImagingError::OutputTooLarge`] when the preset requests an output over the same
 /// limits, and [`ImagingError::Encode`].
 pub fn prepare(
     bytes: &[u8],
