@@ -80,7 +80,7 @@ pub(crate) enum CommandError {
     },
 
     /// Every file of an upload that failed did so because the API or storage could not be
-    /// reached; the other files are stored.
+    /// reached. The other files are stored.
     #[error(
         "{failed} of {total} files failed because the API or storage could not be reached \
          (listed above): check that the server runs and the network is up, then repeat the \

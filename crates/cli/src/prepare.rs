@@ -128,8 +128,8 @@ pub(crate) fn predict(args: &PredictArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Returns true when `output` exists and is the file `input` names, also through another
-/// name such as a symbolic or hard link.
+/// Returns true when `output_path` exists and is the file `input_path` names, also through
+/// another name such as a symbolic or hard link.
 fn is_same_file(input_path: &Path, output_path: &Path) -> bool {
     let metadata = (
         std::fs::metadata(input_path),
